@@ -1,0 +1,59 @@
+"""The ``moqview`` command: watch a broadcast, or one of the helper commands."""
+
+import argparse
+import logging
+import sys
+
+COMMANDS = {
+    "probe": "moqview.probe",
+}
+
+
+def watch_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="moqview",
+        description=(
+            "Watch a Media over QUIC broadcast. With no URL, moqview starts a local "
+            "relay and publisher and plays their demo broadcast. Other commands: "
+            + ", ".join(sorted(COMMANDS))
+            + " (see moqview COMMAND --help)."
+        ),
+    )
+    parser.add_argument("url", nargs="?", help="relay URL, e.g. https://relay.example")
+    parser.add_argument("broadcast", nargs="?", help="broadcast path to play")
+    parser.add_argument(
+        "--latency",
+        default="250ms",
+        help="latency target: realtime, 100ms, 250ms, 500ms, 1s or 2s",
+    )
+    parser.add_argument("--fullscreen", action="store_true")
+    parser.add_argument("--stats", action="store_true", help="show the stats overlay")
+    parser.add_argument(
+        "--log-level", default="warning", help="Python log level (libmoq's follows)"
+    )
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        import importlib
+
+        return importlib.import_module(COMMANDS[argv[0]]).main(argv[1:])
+
+    args = watch_parser().parse_args(argv)
+    configure_logging(args.log_level)
+    from moqview.ui.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The upstream `moq` publisher fed by ffmpeg with a moving test pattern and a tone.
+
+The picture is SMPTE HD colour bars (known colours at known places) with
+ffmpeg's counting test source in the lower right, so a viewer's frames can be
+checked for colour and for motion. The sound is a 440 Hz sine.
+"""
+
+import logging
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import process
+from .tools import tool
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Media:
+    """What the test broadcast carries."""
+
+    width: int = 1280
+    height: int = 720
+    fps: int = 30
+    keyframe_interval: int = 30
+    audio: bool = True
+    # "fmp4": CMAF with avc1 and an avcC description; "avc3": Annex-B, no audio.
+    container: str = "fmp4"
+    bframes: int = 0
+    duration: float | None = None  # seconds; None loops for ever
+
+
+def ffmpeg_command(media: Media) -> list[str]:
+    """ffmpeg arguments writing the test broadcast to stdout in real time."""
+    picture = (
+        f"smptehdbars=size={media.width}x{media.height}:rate={media.fps}[bars];"
+        f"testsrc=size={media.width // 4}x{media.height // 4}:rate={media.fps}[clock];"
+        "[bars][clock]overlay=x=W-w-16:y=H-h-16[out0]"
+    )
+    command = [tool("ffmpeg"), "-hide_banner", "-loglevel", "error", "-re"]
+    command += ["-f", "lavfi", "-i", picture]
+    with_audio = media.audio and media.container == "fmp4"
+    if with_audio:
+        command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
+    if media.duration is not None:
+        command += ["-t", str(media.duration)]
+    command += [
+        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+        "-pix_fmt", "yuv420p", "-g", str(media.keyframe_interval),
+        "-keyint_min", str(media.keyframe_interval), "-bf", str(media.bframes),
+    ]  # fmt: skip
+    if media.bframes:
+        # zerolatency turns B-frames off; ask for them explicitly again.
+        command += ["-x264-params", f"bframes={media.bframes}"]
+    if with_audio:
+        command += ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]
+    if media.container == "fmp4":
+        command += [
+            "-f", "mp4",
+            "-movflags", "cmaf+frag_keyframe+empty_moov+default_base_moof",
+            "-frag_duration", "100000",
+        ]  # fmt: skip
+    else:
+        command += ["-bsf:v", "h264_mp4toannexb", "-f", "h264"]
+    return [*command, "-"]
+
+
+class Publisher:
+    """Publishes the test broadcast ``name`` to a relay URL until stop()."""
+
+    def __init__(self, url: str, name: str = "demo", media: Media | None = None):
+        self.url = url
+        self.name = name
+        self.media = media or Media()
+        self._directory = tempfile.TemporaryDirectory(prefix="moqview-publisher-")
+        self._ffmpeg = None
+        self._moq = None
+
+    def start(self) -> "Publisher":
+        self._log = open(Path(self._directory.name) / "publisher.log", "wb")
+        self._ffmpeg = process.spawn(
+            ffmpeg_command(self.media), stdout=subprocess.PIPE, stderr=self._log
+        )
+        self._moq = process.spawn(
+            [
+                tool("moq"),
+                "--connect", self.url,
+                "--broadcast", self.name,
+                "import", self.media.container,
+            ],
+            stdin=self._ffmpeg.stdout,
+            stdout=self._log,
+            stderr=self._log,
+        )  # fmt: skip
+        self._ffmpeg.stdout.close()  # the moq process holds the pipe now
+        log.info("publishing %r to %s", self.name, self.url)
+        return self
+
+    def running(self) -> bool:
+        return self._moq is not None and self._moq.poll() is None
+
+    def output(self) -> str:
+        return (Path(self._directory.name) / "publisher.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for child in (self._moq, self._ffmpeg):
+            if child is not None:
+                process.stop(child)
+        self._moq = self._ffmpeg = None
+        if not self._log.closed:
+            self._log.close()
+
+    def __enter__(self) -> "Publisher":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+        self._directory.cleanup()

@@ -1,0 +1,118 @@
+"""A moq-relay on loopback with a generated certificate and anonymous access."""
+
+import logging
+import socket
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from . import process
+from .tools import tool
+
+log = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    """A port free for both UDP (QUIC) and TCP (the certificate endpoint)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = udp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+    raise RuntimeError("no free loopback port")
+
+
+class Relay:
+    """Runs moq-relay on 127.0.0.1:port until stop() (also a context manager).
+
+    QUIC and the HTTP endpoint share the port, so ``url`` (``http://...``) makes
+    libmoq fetch ``/certificate.sha256`` and pin the generated certificate.
+    ``auth_key`` switches anonymous access off and requires tokens signed with
+    that key file instead. Extra TOML lines can be given as ``extra``.
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        auth_key: Path | None = None,
+        cluster_connect: str | None = None,
+        extra: str = "",
+    ):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._auth_key = auth_key
+        self._cluster_connect = cluster_connect
+        self._extra = extra
+        self._directory = tempfile.TemporaryDirectory(prefix="moqview-relay-")
+        self._process = None
+
+    def config(self) -> str:
+        auth = (
+            f'key = "{self._auth_key}"' if self._auth_key else 'public = ""'
+        )
+        cluster = (
+            f'[cluster]\nconnect = ["{self._cluster_connect}"]\n'
+            if self._cluster_connect
+            else ""
+        )
+        return (
+            'drain_timeout = "0s"\n'
+            "[listen]\n"
+            f'bind = "127.0.0.1:{self.port}"\n'
+            "[listen.tls]\n"
+            'generate = ["localhost"]\n'
+            "[web.http]\n"
+            f'listen = "127.0.0.1:{self.port}"\n'
+            "[auth]\n"
+            f"{auth}\n"
+            f"{cluster}{self._extra}"
+        )
+
+    def start(self, timeout: float = 20.0) -> "Relay":
+        path = Path(self._directory.name) / "relay.toml"
+        path.write_text(self.config())
+        self._log = open(Path(self._directory.name) / "relay.log", "wb")
+        self._process = process.spawn(
+            [tool("moq-relay"), str(path)], stdout=self._log, stderr=self._log
+        )
+        self._wait_ready(timeout)
+        log.info("relay listening at %s", self.url)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"moq-relay exited at start:\n{self.output()}")
+            try:
+                url = f"{self.url}/certificate.sha256"
+                with urllib.request.urlopen(url, timeout=1) as answer:
+                    self.fingerprint = answer.read().decode().strip()
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"moq-relay did not answer within {timeout}s")
+
+    def output(self) -> str:
+        return (Path(self._directory.name) / "relay.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            process.stop(self._process)
+            self._process = None
+            self._log.close()
+
+    def __enter__(self) -> "Relay":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+        self._directory.cleanup()

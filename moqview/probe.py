@@ -1,0 +1,124 @@
+"""``moqview probe``: connect without a window and print what arrives.
+
+Useful to check a relay and a broadcast from a terminal, and what ``moqview``
+with no display falls back to.
+"""
+
+import argparse
+import logging
+import signal
+import sys
+
+from PySide6.QtCore import QCoreApplication, QTimer
+
+from moqview import moq
+
+log = logging.getLogger(__name__)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="moqview probe", description=__doc__)
+    parser.add_argument("url", nargs="?", help="relay URL; none starts the local demo")
+    parser.add_argument("broadcast", nargs="?", help="broadcast to read frames from")
+    parser.add_argument("--frames", type=int, default=90, help="stop after this many")
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds")
+    return parser
+
+
+class Probe:
+    """Follows one session and prints each event on a line."""
+
+    def __init__(self, url: str, broadcast: str | None, frames: int):
+        self.wanted = frames
+        self.received = 0
+        self.status = 1
+        self.origin = moq.Origin()
+        self.session = moq.Session(url, consume=self.origin)
+        self.session.connected.connect(lambda epoch: self.say(f"connected epoch={epoch}"))
+        self.session.closed.connect(self.session_closed)
+        self.announcements = moq.Announcements(self.origin)
+        self.announcements.announced.connect(
+            lambda a: self.say(f"{'announced' if a.active else 'ended'} {a.path!r}")
+        )
+        if broadcast is not None:
+            self.wait = moq.BroadcastWait(self.origin, broadcast)
+            self.wait.available.connect(self.watch)
+
+    def say(self, text: str) -> None:
+        print(text, flush=True)
+
+    def session_closed(self, code: int, reason: str) -> None:
+        self.say(f"session closed: {reason}")
+        QCoreApplication.quit()
+
+    def watch(self, broadcast: moq.Broadcast) -> None:
+        self.broadcast = broadcast
+        self.catalog = moq.Catalog(broadcast)
+        self.catalog.updated.connect(self.catalog_updated)
+
+    def catalog_updated(self, snapshot: moq.CatalogSnapshot) -> None:
+        for rendition in snapshot.video:
+            self.say(
+                f"video {rendition.name} {rendition.codec} "
+                f"{rendition.coded_width}x{rendition.coded_height} {rendition.container}"
+            )
+        for rendition in snapshot.audio:
+            self.say(
+                f"audio {rendition.name} {rendition.codec} "
+                f"{rendition.sample_rate}Hz {rendition.channels}ch"
+            )
+        if snapshot.video and not hasattr(self, "track"):
+            self.track = moq.VideoTrack(self.catalog, 0)
+            self.track.frame.connect(self.frame)
+
+    def frame(self, frame: moq.Frame) -> None:
+        self.received += 1
+        if self.received <= 3 or self.received % 30 == 0:
+            self.say(
+                f"frame {self.received} t={frame.timestamp_us}us "
+                f"{len(frame.payload)} bytes{' keyframe' if frame.keyframe else ''}"
+            )
+        if self.received >= self.wanted:
+            self.status = 0
+            QCoreApplication.quit()
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+
+    demo = None
+    url, broadcast = args.url, args.broadcast
+    if url is None:
+        from moqview.local import DemoStack
+
+        demo = DemoStack().start()
+        url, broadcast = demo.url, demo.broadcast
+        print(f"started the local demo at {url}, broadcast {broadcast!r}", flush=True)
+
+    try:
+        moq.check_url(url)
+        probe = Probe(url, broadcast, args.frames)
+    except (ValueError, moq.MoqError) as error:
+        print(f"moqview probe: {error}", file=sys.stderr)
+        return 2
+
+    QTimer.singleShot(int(args.timeout * 1000), app.quit)
+    QTimer.singleShot(0, lambda: None)  # let Ctrl-C reach Python between events
+    app.exec()
+
+    if probe.received < args.frames:
+        print(f"received {probe.received} of {args.frames} frames", flush=True)
+    if hasattr(probe, "broadcast"):
+        probe.broadcast.close()
+    moq.close_all()
+    probe.origin.close()
+    if demo is not None:
+        demo.stop()
+    return probe.status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
