@@ -1,0 +1,38 @@
+"""Shared fixtures: the real local stack and a guard that every test leaves
+libmoq with no registration open."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def relay():
+    """A moq-relay on loopback for the whole run."""
+    from moqview.local import Relay
+
+    with Relay() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def demo(relay):
+    """The upstream publisher's test broadcast ``demo`` on the shared relay."""
+    from moqview.local import Publisher
+
+    with Publisher(relay.url, "demo") as publisher:
+        yield publisher
+
+
+@pytest.fixture(autouse=True)
+def no_registration_left(request):
+    """Close what a test left open and fail it if libmoq kept a reference."""
+    yield
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        return
+    from moqview import moq
+
+    unfinished = moq.close_all(timeout=10)
+    assert unfinished == [], f"registrations never finished: {unfinished}"

@@ -1,0 +1,206 @@
+"""The callback lifetime contract, for every wrapper kind, with results flowing."""
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+from moqview import moq
+
+TIMEOUT_MS = 15_000
+
+
+class Ticker:
+    """A libmoq publisher on a local origin: a raw track ``ticks`` written every
+    couple of milliseconds from a plain thread, and a JSON snapshot ``state``."""
+
+    def __init__(self, origin: moq.Origin, path: str = "ticker"):
+        self.broadcast = moq.PublishedBroadcast(origin, path)
+        self.track = self.broadcast.track("ticks")
+        self.state = self.broadcast.json_snapshot("state")
+        self.broadcast.announce()
+        self.written = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            stamp = time.monotonic_ns() // 1000
+            self.track.write(self.written.to_bytes(8, "big"), stamp)
+            self.state.update({"written": self.written})
+            self.written += 1
+            time.sleep(0.002)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.track.finish()
+        self.state.finish()
+        self.broadcast.close()
+
+
+@pytest.fixture
+def ticker():
+    with moq.Origin() as origin:
+        running = Ticker(origin)
+        try:
+            yield origin, running
+        finally:
+            running.stop()
+
+
+def lookup_broadcast(qtbot, origin, path):
+    lookup = moq.BroadcastRequest(origin, path)
+    with qtbot.waitSignal(lookup.available, timeout=TIMEOUT_MS) as available:
+        pass
+    return available.args[0]
+
+
+@pytest.fixture
+def demo_catalog(qtbot, demo):
+    origin = moq.Origin()
+    moq.Session(demo.url, consume=origin)
+    wait = moq.BroadcastWait(origin, "demo")
+    with qtbot.waitSignal(wait.available, timeout=TIMEOUT_MS) as available:
+        pass
+    catalog = moq.Catalog(available.args[0])
+    qtbot.waitSignal(catalog.updated, timeout=TIMEOUT_MS).wait()
+    yield catalog
+    catalog.close()
+    available.args[0].close()
+
+
+def observe(registration):
+    """Record results, terminals and destruction with the thread each ran on."""
+    events = {"results": 0, "closed": [], "destroyed": [], "after": 0}
+
+    def result(*_):
+        events["results"] += 1
+        if events["closed"]:
+            events["after"] += 1
+
+    for name in ("connected", "announced", "available", "updated", "frame", "value",
+                 "picture", "pcm"):
+        signal = getattr(registration, name, None)
+        if signal is not None:
+            signal.connect(result)
+    registration.closed.connect(
+        lambda code, reason: events["closed"].append((code, threading.get_ident()))
+    )
+    registration.destroyed.connect(
+        lambda *_: events["destroyed"].append(threading.get_ident()),
+        Qt.ConnectionType.DirectConnection,
+    )
+    return events
+
+
+KINDS = {
+    "session": lambda qtbot, env: moq.Session(env["url"], consume=moq.Origin()),
+    "announcements": lambda qtbot, env: moq.Announcements(env["origin"]),
+    "broadcast_wait": lambda qtbot, env: moq.BroadcastWait(env["origin"], "ticker"),
+    "broadcast_request": lambda qtbot, env: moq.BroadcastRequest(
+        env["origin"], "ticker"
+    ),
+    "catalog": lambda qtbot, env: moq.Catalog(env["broadcast"]),
+    "raw_track": lambda qtbot, env: moq.RawTrack(env["broadcast"], "ticks"),
+    "json_track": lambda qtbot, env: moq.JsonTrack(env["broadcast"], "state"),
+    "video_track": lambda qtbot, env: moq.VideoTrack(env["catalog"](), 0),
+    "audio_track": lambda qtbot, env: moq.AudioTrack(env["catalog"](), 0),
+    "decoded_video": lambda qtbot, env: moq.DecodedVideo(env["catalog"](), 0),
+    "decoded_audio": lambda qtbot, env: moq.DecodedAudio(env["catalog"](), 0, 48000, 2),
+}
+FLOWING = {"session", "announcements", "raw_track", "json_track", "video_track",
+           "audio_track", "decoded_video", "decoded_audio", "catalog"}
+
+
+@pytest.fixture
+def env(qtbot, relay, ticker, request):
+    origin, _ = ticker
+    broadcast = None
+    values = {"url": relay.url, "origin": origin}
+    if request.node.callspec.params["kind"] in ("catalog", "raw_track", "json_track"):
+        broadcast = lookup_broadcast(qtbot, origin, "ticker")
+        values["broadcast"] = broadcast
+    values["catalog"] = lambda: request.getfixturevalue("demo_catalog")
+    yield values
+    if broadcast is not None:
+        broadcast.close()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_close_while_flowing_ends_once_on_the_owner_thread(qtbot, env, kind):
+    registration = KINDS[kind](qtbot, env)
+    events = observe(registration)
+    if kind in FLOWING:
+        qtbot.waitUntil(lambda: events["results"] > 0, timeout=TIMEOUT_MS)
+
+    registration.close()
+    qtbot.waitUntil(lambda: events["closed"], timeout=TIMEOUT_MS)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(300)
+
+    main = threading.get_ident()
+    assert events["closed"] == [(0, main)]
+    assert events["after"] == 0
+    assert events["destroyed"] == [main]
+    assert registration not in moq.live()
+
+
+def test_closing_twice_returns_false_the_second_time(qtbot, ticker):
+    origin, _ = ticker
+    announcements = moq.Announcements(origin)
+    closed = []
+    announcements.closed.connect(lambda code, reason: closed.append(code))
+
+    first = announcements.close()
+    second = announcements.close()
+    qtbot.waitUntil(lambda: closed, timeout=TIMEOUT_MS)
+    qtbot.wait(100)
+
+    assert (first, second) == (True, False)
+    assert closed == [0]
+
+
+def test_closing_from_inside_a_live_callback(qtbot, ticker):
+    origin, _ = ticker
+    broadcast = lookup_broadcast(qtbot, origin, "ticker")
+    frames_in_callback = []
+    track = None
+
+    def sink(frame):
+        # Runs on libmoq's thread, inside the trampoline.
+        frames_in_callback.append(threading.get_ident())
+        track.close()
+
+    track = moq.RawTrack(broadcast, "ticks", sink=sink)
+    closed = []
+    track.closed.connect(lambda code, reason: closed.append(code))
+
+    qtbot.waitUntil(lambda: closed, timeout=TIMEOUT_MS)
+    qtbot.wait(200)
+
+    assert closed == [0]
+    assert frames_in_callback and threading.get_ident() not in frames_in_callback
+    broadcast.close()
+
+
+def test_session_reports_epoch_two_after_the_relay_restarts(qtbot):
+    from moqview.local import Relay
+
+    relay = Relay().start()
+    config = moq.ClientConfig(backoff_initial=0.1, backoff_max=0.5)
+    session = moq.Session(relay.url, consume=moq.Origin(), config=config)
+    epochs = []
+    session.connected.connect(epochs.append)
+    qtbot.waitUntil(lambda: epochs == [1], timeout=TIMEOUT_MS)
+
+    relay.stop()
+    relay.start()
+    qtbot.waitUntil(lambda: epochs[-1:] == [2], timeout=30_000)
+
+    assert epochs == [1, 2]
+    session.close()
+    qtbot.waitSignal(session.closed, timeout=TIMEOUT_MS).wait()
+    relay.__exit__(None, None, None)
