@@ -1,0 +1,258 @@
+"""Player: plays one broadcast path of an origin, from announce to pictures.
+
+Lives on the GUI thread. It waits for the path to be announced, follows its
+catalog, opens the chosen video and audio renditions with a decoder worker
+each, and starts again from waiting when the broadcast ends.
+"""
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from moqview import moq
+
+from . import select
+from .audio import AudioConfig, PcmRing
+from .clock import SyncClock, catch_up_threshold_us
+from .video import Picture, VideoConfig
+from .worker import AudioWorker, VideoWorker
+
+log = logging.getLogger(__name__)
+
+# Waiting again right after a broadcast ended would find the stale announce.
+REWAIT_DELAY_MS = 500
+
+
+class Player(QObject):
+    """Signals (GUI thread):
+    stateChanged(state, text): ``waiting``, ``loading``, ``playing``, ``offline``
+        or ``unsupported``, with a sentence for the user.
+    catalogChanged(CatalogSnapshot): each catalog update.
+    renditionChanged(VideoRendition or None, AudioRendition or None).
+    notice(text): something the user should know that does not stop playback.
+    """
+
+    stateChanged = Signal(str, str)
+    catalogChanged = Signal(object)
+    renditionChanged = Signal(object, object)
+    notice = Signal(str)
+
+    def __init__(
+        self,
+        origin: moq.Origin,
+        path: str,
+        present: Callable[[Picture], None],
+        latency_us: int = 250_000,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.origin = origin
+        self.path = path
+        self.state = "waiting"
+        self.clock = SyncClock(latency_us)
+        self.ring = PcmRing(latency_us, catch_up_threshold_us(latency_us))
+        self.video = VideoWorker(self.clock, present)
+        self.audio = AudioWorker(self.ring)
+        self.video.start()
+        self.audio.start()
+        self.snapshot: moq.CatalogSnapshot | None = None
+        self.video_rendition = None
+        self.audio_rendition = None
+        self.manual_index: int | None = None
+        self.view_size = (1280, 720)
+        self._generation = 0
+        self._wait = self._broadcast = self._catalog = None
+        self._video_track = self._audio_track = None
+        self._stopped = False
+        self._wait_for_broadcast()
+
+    @property
+    def latency_us(self) -> int:
+        return self.clock.latency_us
+
+    def _set_state(self, state: str, text: str) -> None:
+        self.state = state
+        log.info("%s: %s", self.path, text)
+        self.stateChanged.emit(state, text)
+
+    def _wait_for_broadcast(self) -> None:
+        if self._stopped:
+            return
+        self._set_state("waiting", f"waiting for {self.path}")
+        self._wait = moq.BroadcastWait(self.origin, self.path, parent=self)
+        self._wait.available.connect(self._on_broadcast)
+
+    @Slot(object)
+    def _on_broadcast(self, broadcast: moq.Broadcast) -> None:
+        self._wait.close()
+        self._wait = None
+        if self._stopped:
+            broadcast.close()
+            return
+        self._broadcast = broadcast
+        self._set_state("loading", f"loading {self.path}")
+        self._catalog = moq.Catalog(broadcast, parent=self)
+        self._catalog.updated.connect(self._on_catalog)
+        self._catalog.closed.connect(self._on_catalog_closed)
+
+    @Slot(object)
+    def _on_catalog(self, snapshot: moq.CatalogSnapshot) -> None:
+        self.snapshot = snapshot
+        self.catalogChanged.emit(snapshot)
+        self._choose()
+
+    @Slot(int, str)
+    def _on_catalog_closed(self, code: int, reason: str) -> None:
+        if self.sender() is self._catalog:
+            self.went_offline(f"the catalog ended ({reason})")
+
+    def _choose(self) -> None:
+        """Open the renditions that should play now, keeping those that do."""
+        snapshot = self.snapshot
+        if snapshot is None or self._catalog is None:
+            return
+        width, height = self.view_size
+        video = select.choose_video(snapshot.video, width, height, self.manual_index)
+        audio = select.choose_audio(snapshot.audio)
+
+        if snapshot.video and video is None:
+            codecs = ", ".join(sorted({r.codec for r in snapshot.video}))
+            self._close_tracks()
+            self._set_state(
+                "unsupported",
+                f"this broadcast's video codec ({codecs}) is not supported",
+            )
+            return
+        if snapshot.audio and audio is None:
+            self.notice.emit(
+                f"the audio codec {snapshot.audio[0].codec} is not supported"
+            )
+
+        if video != self.video_rendition:
+            self._open_video(video)
+        if audio != self.audio_rendition:
+            self._open_audio(audio)
+        self.renditionChanged.emit(video, audio)
+        if self.state != "playing":
+            self._set_state("playing", f"playing {self.path}")
+
+    def _open_video(self, rendition) -> None:
+        previous = self.video_rendition
+        self.video_rendition = rendition
+        same_track = (
+            previous is not None
+            and rendition is not None
+            and previous.index == rendition.index
+            and self._video_track is not None
+        )
+        if same_track:
+            if self._video_config(previous) != self._video_config(rendition):
+                # Same track, new codec setup (e.g. a new resolution).
+                self.video.configure(self._video_config(rendition), self._generation)
+            return
+        if self._video_track is not None:
+            self._video_track.close()
+            self._video_track = None
+        if rendition is None:
+            return
+        self._generation += 1
+        self.video.configure(self._video_config(rendition), self._generation)
+        self._video_track = moq.VideoTrack(
+            self._catalog,
+            rendition.index,
+            catch_up_threshold_us(self.latency_us),
+            sink=self.video.sink(self._generation),
+            parent=self,
+        )
+        log.info(
+            "video rendition %d: %s %dx%d",
+            rendition.index,
+            rendition.codec,
+            rendition.coded_width,
+            rendition.coded_height,
+        )
+
+    @staticmethod
+    def _video_config(rendition) -> VideoConfig:
+        return VideoConfig(rendition.codec, rendition.description)
+
+    def _open_audio(self, rendition) -> None:
+        self.audio_rendition = rendition
+        if self._audio_track is not None:
+            self._audio_track.close()
+            self._audio_track = None
+        if rendition is None:
+            return
+        self._generation += 1
+        config = AudioConfig(
+            rendition.codec,
+            rendition.sample_rate,
+            rendition.channels,
+            rendition.description,
+        )
+        self.audio.configure(config, self._generation)
+        self._audio_track = moq.AudioTrack(
+            self._catalog,
+            rendition.index,
+            catch_up_threshold_us(self.latency_us),
+            sink=self.audio.sink(self._generation),
+            parent=self,
+        )
+        log.info("audio rendition %d: %s", rendition.index, rendition.codec)
+
+    def _close_tracks(self) -> None:
+        for track in (self._video_track, self._audio_track):
+            if track is not None:
+                track.close()
+        self._video_track = self._audio_track = None
+        self.video_rendition = self.audio_rendition = None
+
+    def set_latency(self, latency_us: int) -> None:
+        """A new latency target: the jitter buffers follow and tracks reopen."""
+        self.clock.latency_us = latency_us
+        self.ring.configure(latency_us, catch_up_threshold_us(latency_us))
+        log.info("latency target %d ms", latency_us // 1000)
+        video, audio = self.video_rendition, self.audio_rendition
+        self._close_tracks()
+        if self._catalog is not None and self.snapshot is not None:
+            self._open_video(video)
+            self._open_audio(audio)
+
+    def set_manual_rendition(self, index: int | None) -> None:
+        """Play video rendition ``index``, or choose by view size when None."""
+        self.manual_index = index
+        self._choose()
+
+    def set_view_size(self, width: int, height: int) -> None:
+        self.view_size = (width, height)
+        if self.manual_index is None:
+            self._choose()
+
+    def went_offline(self, why: str = "the broadcast ended") -> None:
+        """Release the broadcast, say ``offline`` and wait for it to return."""
+        if self._broadcast is None:
+            return
+        log.info("%s is offline: %s", self.path, why)
+        self._close_tracks()
+        if self._catalog is not None:
+            self._catalog.close()
+        self._catalog = None
+        self._broadcast.close()
+        self._broadcast = None
+        self.snapshot = None
+        self._set_state("offline", f"{self.path} is offline")
+        QTimer.singleShot(REWAIT_DELAY_MS, self, self._wait_for_broadcast)
+
+    def stop(self) -> None:
+        """End playback: close every registration and stop both workers."""
+        self._stopped = True
+        self._close_tracks()
+        for registration in (self._wait, self._catalog):
+            if registration is not None:
+                registration.close()
+        if self._broadcast is not None:
+            self._broadcast.close()
+        self._wait = self._catalog = self._broadcast = None
+        self.video.stop()
+        self.audio.stop()

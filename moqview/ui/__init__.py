@@ -1,0 +1,1 @@
+"""The viewer's windows, widgets, actions and settings (Qt Widgets)."""

@@ -1,0 +1,136 @@
+"""Connection: one relay URL, its session state in words, and its broadcasts."""
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from moqview import moq
+
+log = logging.getLogger(__name__)
+
+RETRY_MS = 3000
+
+
+def is_auth_failure(reason: str) -> bool:
+    name = reason.split(":", 1)[0].strip().lower()
+    return name in ("unauthorized", "forbidden")
+
+
+class Connection(QObject):
+    """Owns the Origin, Session and Announcements for one relay URL.
+
+    Signals:
+        stateChanged(state, text): ``connecting``, ``connected``,
+            ``reconnecting`` or ``failed``, with a sentence for the status bar.
+
+    libmoq's session reconnects by itself (epochs 2, 3, ...); when it gives up,
+    a new session is dialled after RETRY_MS, except after an auth failure,
+    which stops retrying.
+    """
+
+    stateChanged = Signal(str, str)
+
+    def __init__(self, url: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.url = url.strip()
+        self.state = ""
+        self.text = ""
+        self.epoch = 0
+        self.session: moq.Session | None = None
+        self.origin: moq.Origin | None = None
+        self.model = moq.AnnouncementModel(self)
+        self._announcements: moq.Announcements | None = None
+        self._stopped = False
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._dial)
+        self._watch = QTimer(self)
+        self._watch.setInterval(1000)
+        self._watch.timeout.connect(self._check_alive)
+
+    def _set_state(self, state: str, text: str) -> None:
+        if (state, text) == (self.state, self.text):
+            return
+        self.state, self.text = state, text
+        level = logging.WARNING if state == "failed" else logging.INFO
+        log.log(level, "%s: %s", self.url, text)
+        self.stateChanged.emit(state, text)
+
+    def start(self) -> bool:
+        """Check the URL and dial; False (state ``failed``) for a malformed URL."""
+        try:
+            moq.check_url(self.url)
+        except ValueError as error:
+            self._set_state("failed", str(error))
+            return False
+        self.origin = moq.Origin()
+        self._announcements = moq.Announcements(self.origin, parent=self)
+        self._announcements.closed.connect(self._close_origin)
+        self.model.watch(self._announcements)
+        self._dial()
+        self._watch.start()
+        return True
+
+    @Slot()
+    def _dial(self) -> None:
+        if self._stopped:
+            return
+        self._set_state("connecting", f"connecting to {self.url}")
+        try:
+            self.session = moq.Session(self.url, consume=self.origin, parent=self)
+        except moq.MoqError as error:
+            self._set_state("failed", f"cannot connect: {error.message or error.name}")
+            return
+        self.session.connected.connect(self._on_connected)
+        self.session.closed.connect(self._on_closed)
+
+    @Slot(int)
+    def _on_connected(self, epoch: int) -> None:
+        self.epoch = epoch
+        if epoch <= 1:
+            self._set_state("connected", f"connected to {self.url}")
+        else:
+            self._set_state("connected", f"reconnected to {self.url} (epoch {epoch})")
+
+    @Slot(int, str)
+    def _on_closed(self, code: int, reason: str) -> None:
+        if self.sender() is not self.session:
+            return
+        self.session = None
+        if self._stopped:
+            return
+        if is_auth_failure(reason):
+            self._set_state("failed", f"the relay refused access: {reason}")
+            return
+        self._set_state("reconnecting", f"connection lost ({reason}); retrying")
+        self._retry.start()
+
+    @Slot()
+    def _check_alive(self) -> None:
+        # libmoq reconnects silently; a session without stats is between epochs.
+        if self.session is None or self.state not in ("connected", "reconnecting"):
+            return
+        if self.session.stats() is None:
+            self._set_state(
+                "reconnecting", f"reconnecting to {self.url} (after epoch {self.epoch})"
+            )
+        elif self.state == "reconnecting":
+            self._on_connected(self.session.epoch)
+
+    @Slot()
+    def _close_origin(self) -> None:
+        if self.origin is not None:
+            self.origin.close()
+
+    def stats(self):
+        return self.session.stats() if self.session is not None else None
+
+    def stop(self) -> None:
+        """Close the session and listeners; the origin closes once they have."""
+        self._stopped = True
+        self._retry.stop()
+        self._watch.stop()
+        for registration in (self.session, self._announcements):
+            if registration is not None:
+                registration.close()
