@@ -33,30 +33,35 @@ class Relay:
 
     QUIC and the HTTP endpoint share the port, so ``url`` (``http://...``) makes
     libmoq fetch ``/certificate.sha256`` and pin the generated certificate.
-    ``auth_key`` switches anonymous access off and requires tokens signed with
-    that key file instead. Extra TOML lines can be given as ``extra``.
+    Anonymous sessions may use every path (``public``); ``auth_url`` names an
+    auth server (``moq auth serve``) to ask instead. ``cluster_connect`` makes
+    this relay a leaf of the relay at that URL. ``extra`` is more TOML.
     """
 
     def __init__(
         self,
         port: int | None = None,
         *,
-        auth_key: Path | None = None,
+        public: str | None = "**",
+        auth_url: str | None = None,
         cluster_connect: str | None = None,
         extra: str = "",
     ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._auth_key = auth_key
+        self._public = public
+        self._auth_url = auth_url
         self._cluster_connect = cluster_connect
         self._extra = extra
         self._directory = tempfile.TemporaryDirectory(prefix="moqview-relay-")
         self._process = None
 
     def config(self) -> str:
-        auth = (
-            f'key = "{self._auth_key}"' if self._auth_key else 'public = ""'
-        )
+        auth = []
+        if self._auth_url:
+            auth.append(f'url = "{self._auth_url}"')
+        if self._public is not None:
+            auth.append(f'public = "{self._public}"')
         cluster = (
             f'[cluster]\nconnect = ["{self._cluster_connect}"]\n'
             if self._cluster_connect
@@ -71,8 +76,8 @@ class Relay:
             "[web.http]\n"
             f'listen = "127.0.0.1:{self.port}"\n'
             "[auth]\n"
-            f"{auth}\n"
-            f"{cluster}{self._extra}"
+            + "".join(line + "\n" for line in auth)
+            + f"{cluster}{self._extra}"
         )
 
     def start(self, timeout: float = 20.0) -> "Relay":

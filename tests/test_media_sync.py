@@ -1,0 +1,151 @@
+"""Presentation timing: the latency target, catching up to the live edge, and
+video following the audio clock. Real decoder workers, real H.264."""
+
+import threading
+import time
+
+import pytest
+from conftest_viewer import encoded_video
+
+from moqview.media.audio import PcmRing, us_to_bytes
+from moqview.media.clock import (
+    SyncClock,
+    WallClock,
+    monotonic_us,
+    parse_latency,
+)
+from moqview.media.video import VideoConfig
+from moqview.media.worker import VideoWorker
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("sync")
+
+
+class Screen:
+    """Records what a worker presents, and when."""
+
+    def __init__(self, sync: SyncClock | None = None):
+        self.shown: list[tuple[int, int, int | None]] = []
+        self._sync = sync
+
+    def present(self, picture) -> None:
+        audio = None
+        if self._sync is not None and self._sync.audio is not None:
+            audio = self._sync.audio.position_us
+        self.shown.append((picture.timestamp_us, monotonic_us(), audio))
+
+
+def start_worker(encoded, sync: SyncClock, screen: Screen) -> VideoWorker:
+    worker = VideoWorker(sync, screen.present)
+    worker.start()
+    worker.configure(VideoConfig(encoded.codec, encoded.description), 1)
+    return worker
+
+
+def feed_in_real_time(worker: VideoWorker, frames) -> int:
+    sink = worker.sink(1)
+    start = monotonic_us()
+    for frame in frames:
+        delay = start + frame.timestamp_us - monotonic_us()
+        if delay > 0:
+            time.sleep(delay / 1e6)
+        sink(frame)
+    return start
+
+
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_latency_labels_parse_to_microseconds():
+    assert [parse_latency(t) for t in ("realtime", "100ms", "250ms", "1s", "2 s")] == [
+        0,
+        100_000,
+        250_000,
+        1_000_000,
+        2_000_000,
+    ]
+    with pytest.raises(ValueError, match="not a latency"):
+        parse_latency("soon")
+
+
+def test_the_wall_clock_runs_the_latency_target_behind_arrivals():
+    clock = WallClock(latency_us=500_000)
+    clock.observe(timestamp_us=10_000_000, arrival_us=monotonic_us())
+
+    assert abs(clock.now_us() - 9_500_000) < 20_000
+
+
+@pytest.mark.parametrize("latency_us", [100_000, 500_000])
+def test_frames_arriving_live_are_shown_one_latency_later_at_their_pace(
+    media_dir, latency_us
+):
+    encoded = encoded_video(media_dir, "h264", seconds=1.0)
+    screen = Screen()
+    worker = start_worker(encoded, SyncClock(latency_us), screen)
+
+    start = feed_in_real_time(worker, encoded.frames)
+    wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30)
+    worker.stop()
+
+    assert len(screen.shown) >= 28 and worker.counters.dropped <= 2
+    first_timestamp, first_shown, _ = screen.shown[0]
+    assert abs(first_shown - start - first_timestamp - latency_us) < 40_000
+    for timestamp, shown, _ in screen.shown:
+        # Every picture keeps its place on the timeline, within a frame.
+        assert abs((shown - first_shown) - (timestamp - first_timestamp)) < 33_000
+
+
+def test_a_backlog_beyond_the_latency_target_skips_to_the_newest_keyframe(media_dir):
+    encoded = encoded_video(media_dir, "h264", seconds=3.0, gop=30)
+    screen = Screen()
+    worker = start_worker(encoded, SyncClock(0), screen)
+
+    sink = worker.sink(1)
+    for frame in encoded.frames:  # three seconds arrive at once
+        sink(frame)
+    wait_until(lambda: worker.counters.dropped + len(screen.shown) >= 90)
+    worker.stop()
+
+    assert screen.shown[0][0] == 2_000_000  # the last keyframe
+    assert worker.counters.dropped >= 60
+    assert worker.counters.decoded <= 35
+
+
+def test_video_follows_the_audio_clock(media_dir):
+    encoded = encoded_video(media_dir, "h264", seconds=1.0)
+    ring = PcmRing(prebuffer_us=0)
+    sync = SyncClock(0)
+    sync.audio = ring
+    screen = Screen(sync)
+    for start in range(0, 1_200_000, 20_000):
+        ring.write(bytes(us_to_bytes(20_000)), start)
+    worker = start_worker(encoded, sync, screen)
+    sink = worker.sink(1)
+    for frame in encoded.frames:
+        sink(frame)
+
+    # A device that reads the ring at half speed: video must slow down with it.
+    stop = threading.Event()
+
+    def device():
+        while not stop.is_set():
+            ring.read(us_to_bytes(5_000))
+            time.sleep(0.010)
+
+    reader = threading.Thread(target=device)
+    reader.start()
+    wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
+    stop.set()
+    reader.join()
+    worker.stop()
+
+    assert len(screen.shown) >= 25
+    span_us = screen.shown[-1][1] - screen.shown[0][1]
+    assert span_us > 1_500_000  # 1 s of media took about 2 s of wall time
+    for timestamp, _, audio_position in screen.shown[1:]:
+        assert audio_position is not None and abs(audio_position - timestamp) < 40_000
