@@ -87,7 +87,7 @@ def encoded_video(
 ) -> Encoded:
     """Encode ``seconds`` of a test pattern as ``kind`` and split it into frames."""
     options, name, codec, annexb = VIDEO[kind]
-    path = directory / f"{kind}-{size}-{source}-{name}"
+    path = directory / f"{kind}-{size}-{source}-{seconds}s-{fps}-{gop}-{name}"
     if not path.exists():
         ffmpeg(
             "-f", "lavfi", "-i", f"{source}=size={size}:rate={fps}",
@@ -105,7 +105,7 @@ def encoded_audio(
         "aac": ("a.mp4", "mp4a.40.2", ["-c:a", "aac", "-b:a", "128k"]),
         "opus": ("a.ogg", "opus", ["-c:a", "libopus", "-b:a", "96k"]),
     }[kind]
-    path = directory / f"{kind}-{frequency}-{name}"
+    path = directory / f"{kind}-{frequency}-{seconds}s-{name}"
     if not path.exists():
         ffmpeg(
             "-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate=48000",

@@ -94,8 +94,9 @@ def test_the_ring_drops_the_oldest_audio_beyond_its_capacity():
 def test_the_feed_hands_the_ring_to_the_device_and_counts_bytes():
     ring = PcmRing(prebuffer_us=0)
     ring.write(block(10_000, value=-7), 0)
+    ring.write(block(10_000), 10_000)
     feed = AudioFeed(ring)
-    feed.open(AudioFeed.OpenModeFlag.ReadOnly)
+    feed.start()
 
     data = bytes(feed.read(us_to_bytes(10_000)))
 

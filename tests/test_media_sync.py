@@ -103,11 +103,12 @@ def test_frames_arriving_live_are_shown_one_latency_later_at_their_pace(
 def test_a_backlog_beyond_the_latency_target_skips_to_the_newest_keyframe(media_dir):
     encoded = encoded_video(media_dir, "h264", seconds=3.0, gop=30)
     screen = Screen()
-    worker = start_worker(encoded, SyncClock(0), screen)
-
+    worker = VideoWorker(SyncClock(0), screen.present)
+    worker.configure(VideoConfig(encoded.codec, encoded.description), 1)
     sink = worker.sink(1)
-    for frame in encoded.frames:  # three seconds arrive at once
+    for frame in encoded.frames:  # three seconds are queued at once
         sink(frame)
+    worker.start()
     wait_until(lambda: worker.counters.dropped + len(screen.shown) >= 90)
     worker.stop()
 
@@ -124,11 +125,6 @@ def test_video_follows_the_audio_clock(media_dir):
     screen = Screen(sync)
     for start in range(0, 1_200_000, 20_000):
         ring.write(bytes(us_to_bytes(20_000)), start)
-    worker = start_worker(encoded, sync, screen)
-    sink = worker.sink(1)
-    for frame in encoded.frames:
-        sink(frame)
-
     # A device that reads the ring at half speed: video must slow down with it.
     stop = threading.Event()
 
@@ -139,6 +135,10 @@ def test_video_follows_the_audio_clock(media_dir):
 
     reader = threading.Thread(target=device)
     reader.start()
+    worker = start_worker(encoded, sync, screen)
+    sink = worker.sink(1)
+    for frame in encoded.frames:
+        sink(frame)
     wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
     stop.set()
     reader.join()

@@ -21,6 +21,10 @@ class AudioFeed(QIODevice):
         self.ring = ring
         self.bytes_read = 0
 
+    def start(self) -> None:
+        """Open for reading, unbuffered: a read-ahead would run the clock early."""
+        self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+
     def isSequential(self) -> bool:  # noqa: N802 (Qt's name)
         return True
 

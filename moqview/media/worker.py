@@ -109,7 +109,7 @@ class _Worker(threading.Thread):
             if generation != self._generation or decoder is None:
                 continue
             try:
-                self._handle(decoder, frame, arrival_us)
+                self._take_frame(decoder, frame, arrival_us)
             except Exception:
                 # A bug must not silently end playback: log it and go on.
                 log.exception("%s failed on a frame", self.name)
@@ -118,7 +118,7 @@ class _Worker(threading.Thread):
     def _open(self, config):
         raise NotImplementedError
 
-    def _handle(self, decoder, frame, arrival_us: int) -> None:
+    def _take_frame(self, decoder, frame, arrival_us: int) -> None:
         raise NotImplementedError
 
 
@@ -145,22 +145,23 @@ class VideoWorker(_Worker):
         self.clock.wall.reset()
         return decoder
 
-    def _handle(self, decoder: VideoDecoder, frame, arrival_us: int) -> None:
+    def _take_frame(self, decoder: VideoDecoder, frame, arrival_us: int) -> None:
         counters = self.counters
         self.clock.wall.observe(frame.timestamp_us, arrival_us)
 
         # Behind the live edge with a later keyframe already queued: skip to it.
         behind = (counters.newest_us or frame.timestamp_us) - frame.timestamp_us
         threshold = clock.catch_up_threshold_us(self.clock.latency_us)
-        if frame.keyframe and self._skipping:
-            self._skipping = False
-            self.clock.wall.reanchor(frame.timestamp_us, arrival_us)
-            log.info("caught up to the live edge at %d us", frame.timestamp_us)
-        elif not self._skipping and behind > threshold and self.keyframes_queued > 0:
+        far_behind = behind > threshold and self.keyframes_queued > 0
+        if not self._skipping and far_behind:
             self._skipping = True
             log.info(
                 "%d ms behind the live edge; skipping to a keyframe", behind // 1000
             )
+        if self._skipping and frame.keyframe and not far_behind:
+            self._skipping = False
+            self.clock.wall.reanchor(frame.timestamp_us, arrival_us)
+            log.info("caught up to the live edge at %d us", frame.timestamp_us)
         if self._skipping:
             counters.dropped += 1
             return
@@ -215,7 +216,7 @@ class AudioWorker(_Worker):
         self.ring.clear()
         return decoder
 
-    def _handle(self, decoder: AudioDecoder, frame, arrival_us: int) -> None:
+    def _take_frame(self, decoder: AudioDecoder, frame, arrival_us: int) -> None:
         errors_before = decoder.errors
         pcm = decoder.decode(frame.payload, frame.timestamp_us)
         self.counters.errors += decoder.errors - errors_before

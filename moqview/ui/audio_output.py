@@ -57,7 +57,7 @@ class AudioOutput(QObject):
             return False
 
         self._feed = AudioFeed(ring, self)
-        self._feed.open(AudioFeed.OpenModeFlag.ReadOnly)
+        self._feed.start()
         self._sink = QAudioSink(device, audio_format, self)
         self._sink.setBufferSize(audio.us_to_bytes(60_000))
         self._apply_volume()
