@@ -1,0 +1,186 @@
+"""The viewer end to end: the real relay, the upstream publisher and the window.
+
+Pictures are checked where the view receives them (the video sink's frame):
+the SMPTE bars' colours at known places, and a lower-right clock that moves.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QImage
+
+from moqview.local import Media, Publisher
+from moqview.ui.settings import Settings
+from moqview.ui.window import MainWindow
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(
+        QSettings(str(tmp_path / "moqview.ini"), QSettings.Format.IniFormat)
+    )
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    window = MainWindow(250_000, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.shutdown()
+
+
+def colour_at(image: QImage, fx: float, fy: float) -> QColor:
+    return QColor(image.pixel(int(image.width() * fx), int(image.height() * fy)))
+
+
+def clock_region(image: QImage) -> np.ndarray:
+    """The lower-right quarter where the publisher draws its counting clock."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height = image.width(), image.height()
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(
+        height, image.bytesPerLine()
+    )[:, : width * 3]
+    return pixels[
+        height * 3 // 4 : height - 16, (width * 3 // 4) * 3 : (width - 16) * 3
+    ]
+
+
+def test_the_demo_plays_bars_a_moving_clock_and_sound(qtbot, window, relay, demo):
+    window.connect_to(relay.url, "demo")
+    qtbot.waitUntil(lambda: window.view.shown >= 15, timeout=30_000)
+
+    first = window.view.current_image()
+    assert (first.width(), first.height()) == (1280, 720)
+    yellow, cyan, blue = (colour_at(first, fx, 0.25) for fx in (0.29, 0.39, 0.82))
+    assert yellow.red() > 150 and yellow.green() > 150 and yellow.blue() < 60
+    assert cyan.red() < 60 and cyan.green() > 150 and cyan.blue() > 150
+    assert blue.red() < 60 and blue.green() < 60 and blue.blue() > 150
+
+    qtbot.wait(1000)
+    second = window.view.current_image()
+    change = np.abs(
+        clock_region(first).astype(int) - clock_region(second).astype(int)
+    ).mean()
+    assert change > 2.0  # the clock moved between the two grabs
+
+    qtbot.waitUntil(lambda: window.player.audio.counters.decoded > 20, timeout=10_000)
+    assert window.player.audio.peak_dbfs > -40  # the 440 Hz tone, not silence
+    assert "demo" in window.windowTitle()
+    assert window.connection.state == "connected"
+    assert window.connection.model.is_live("demo")
+
+
+def test_the_stats_overlay_and_screenshot_report_what_plays(
+    qtbot, window, relay, demo, tmp_path
+):
+    window.connect_to(relay.url, "demo")
+    qtbot.waitUntil(lambda: window.view.shown >= 5, timeout=30_000)
+
+    window.show_stats(True)
+    qtbot.wait(2200)
+    text = window.overlay.text()
+    assert "1280x720" in text and "H.264" in text
+    assert "shown" in text and "dropped" in text and "rtt" in text
+
+    saved = window.save_screenshot(str(tmp_path / "shot.png"))
+    image = QImage(saved)
+    assert (image.width(), image.height()) == (1280, 720)
+
+
+def test_a_new_latency_target_reaches_the_player_and_playback_goes_on(
+    qtbot, window, relay, demo
+):
+    window.connect_to(relay.url, "demo")
+    qtbot.waitUntil(lambda: window.view.shown >= 5, timeout=30_000)
+
+    window.set_latency(1_000_000)
+    before = window.view.shown
+    qtbot.waitUntil(lambda: window.view.shown >= before + 15, timeout=15_000)
+
+    assert window.player.latency_us == 1_000_000
+    assert window.player.ring.prebuffer_us == 1_000_000
+
+
+def test_a_malformed_url_shows_a_readable_error(window):
+    window.connect_to("relay.example:443")
+
+    assert window.connection.state == "failed"
+    assert "not a relay URL" in window.view.message()
+    assert "needs a scheme" in window._connection_label.text()
+
+
+def test_recent_urls_are_remembered_newest_first(window, settings, relay):
+    window.connect_to("https://first.example")
+    window.connect_to(relay.url)
+
+    assert settings.recent_urls()[:2] == [relay.url, "https://first.example"]
+    assert window.url_box.itemText(0) == relay.url
+
+
+def test_m_mutes_and_unmutes(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    assert window.audio_output.muted
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    assert not window.audio_output.muted
+
+
+def test_an_ended_broadcast_shows_offline_and_plays_again_when_it_returns(
+    qtbot, window, relay
+):
+    media = Media(width=320, height=240, audio=False, keyframe_interval=15)
+    first = Publisher(relay.url, "comeback", media).start()
+    try:
+        window.connect_to(relay.url, "comeback")
+        qtbot.waitUntil(lambda: window.view.shown >= 5, timeout=30_000)
+    finally:
+        first.stop()
+
+    qtbot.waitUntil(lambda: "offline" in window.view.message(), timeout=20_000)
+    shown = window.view.shown
+
+    with Publisher(relay.url, "comeback", media):
+        qtbot.waitUntil(lambda: window.view.shown >= shown + 5, timeout=30_000)
+        assert window.view.message() == ""
+        assert window.player.state == "playing"
+
+
+def test_quitting_mid_playback_exits_with_status_zero(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    log = tmp_path / "moqview.log"
+    with open(log, "wb") as output:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "moqview", "--log-level", "info"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 40
+            while "video size" not in log.read_text(errors="replace"):
+                assert app.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, "no picture within 40 s"
+                time.sleep(0.2)
+            app.send_signal(signal.SIGINT)
+            status = app.wait(timeout=30)
+        finally:
+            if app.poll() is None:
+                app.kill()
+    text = log.read_text(errors="replace")
+    assert status == 0, text
+    assert "still open at shutdown" not in text
