@@ -89,9 +89,27 @@ def resolve(codec: str) -> CodecInfo:
     raise UnsupportedCodec(f"no {_LABELS[family]} decoder is installed for {codec}")
 
 
-def is_annexb(payload: bytes) -> bool:
-    """Whether a payload starts with an Annex-B start code."""
-    return payload[:4] == START_CODE or payload[:3] == START_CODE[1:]
+def is_annexb(payload: bytes, length_size: int = 4) -> bool:
+    """Whether a payload is Annex-B rather than length-prefixed NAL units.
+
+    A start code alone does not tell: a 4-byte length of 256 to 511 also
+    begins with 00 00 01. So a payload whose length prefixes add up exactly
+    is taken as length-prefixed.
+    """
+    if payload[:4] != START_CODE and payload[:3] != START_CODE[1:]:
+        return False
+    return not is_length_prefixed(payload, length_size)
+
+
+def is_length_prefixed(payload: bytes, length_size: int = 4) -> bool:
+    """Whether ``payload`` splits exactly into length-prefixed NAL units."""
+    position = 0
+    while position + length_size <= len(payload):
+        length = int.from_bytes(payload[position : position + length_size])
+        if length == 0:
+            return False
+        position += length_size + length
+    return position == len(payload)
 
 
 def parameter_sets(family: str, description: bytes) -> list[bytes]:

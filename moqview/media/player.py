@@ -76,11 +76,15 @@ class Player(QObject):
         log.info("%s: %s", self.path, text)
         self.stateChanged.emit(state, text)
 
+    # Registrations are never Qt children of the player: deleting a parent
+    # would delete them before libmoq's terminal callback, which the binding
+    # relies on reaching a live object. libmoq's reference keeps them alive.
+
     def _wait_for_broadcast(self) -> None:
         if self._stopped:
             return
         self._set_state("waiting", f"waiting for {self.path}")
-        self._wait = moq.BroadcastWait(self.origin, self.path, parent=self)
+        self._wait = moq.BroadcastWait(self.origin, self.path)
         self._wait.available.connect(self._on_broadcast)
 
     @Slot(object)
@@ -92,7 +96,7 @@ class Player(QObject):
             return
         self._broadcast = broadcast
         self._set_state("loading", f"loading {self.path}")
-        self._catalog = moq.Catalog(broadcast, parent=self)
+        self._catalog = moq.Catalog(broadcast)
         self._catalog.updated.connect(self._on_catalog)
         self._catalog.closed.connect(self._on_catalog_closed)
 
@@ -163,7 +167,6 @@ class Player(QObject):
             rendition.index,
             catch_up_threshold_us(self.latency_us),
             sink=self.video.sink(self._generation),
-            parent=self,
         )
         log.info(
             "video rendition %d: %s %dx%d",
@@ -197,7 +200,6 @@ class Player(QObject):
             rendition.index,
             catch_up_threshold_us(self.latency_us),
             sink=self.audio.sink(self._generation),
-            parent=self,
         )
         log.info("audio rendition %d: %s", rendition.index, rendition.codec)
 

@@ -109,7 +109,7 @@ class VideoDecoder:
 
         family = self.info.family
         if family in ("h264", "hevc"):
-            annexb = codecs.is_annexb(payload)
+            annexb = codecs.is_annexb(payload, self._length_size)
             if not annexb and not self.config.description:
                 # Length-prefixed without avcC/hvcC: only inline sets can help.
                 payload, annexb = codecs.to_annexb(payload, self._length_size), True

@@ -9,6 +9,7 @@ from moqview import moq
 log = logging.getLogger(__name__)
 
 RETRY_MS = 3000
+_UNKNOWN = object()
 
 
 def is_auth_failure(reason: str) -> bool:
@@ -41,6 +42,7 @@ class Connection(QObject):
         self.model = moq.AnnouncementModel(self)
         self._announcements: moq.Announcements | None = None
         self._stopped = False
+        self._stats_broken = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
@@ -65,7 +67,7 @@ class Connection(QObject):
             self._set_state("failed", str(error))
             return False
         self.origin = moq.Origin()
-        self._announcements = moq.Announcements(self.origin, parent=self)
+        self._announcements = moq.Announcements(self.origin)
         self._announcements.closed.connect(self._close_origin)
         self.model.watch(self._announcements)
         self._dial()
@@ -78,7 +80,7 @@ class Connection(QObject):
             return
         self._set_state("connecting", f"connecting to {self.url}")
         try:
-            self.session = moq.Session(self.url, consume=self.origin, parent=self)
+            self.session = moq.Session(self.url, consume=self.origin)
         except moq.MoqError as error:
             self._set_state("failed", f"cannot connect: {error.message or error.name}")
             return
@@ -111,7 +113,10 @@ class Connection(QObject):
         # libmoq reconnects silently; a session without stats is between epochs.
         if self.session is None or self.state not in ("connected", "reconnecting"):
             return
-        if self.session.stats() is None:
+        stats = self.stats()
+        if stats is _UNKNOWN:
+            return
+        if stats is None:
             self._set_state(
                 "reconnecting", f"reconnecting to {self.url} (after epoch {self.epoch})"
             )
@@ -124,7 +129,19 @@ class Connection(QObject):
             self.origin.close()
 
     def stats(self):
-        return self.session.stats() if self.session is not None else None
+        """The session's ConnectionStats, None between epochs, or _UNKNOWN."""
+        if self.session is None:
+            return None
+        try:
+            return self.session.stats()
+        except AttributeError as error:
+            # The binding's stats() can fail against this libmoq's header (a
+            # renamed field); then RTT, bandwidth and the reconnecting state
+            # derived from stats are unknown, but playback is unaffected.
+            if not self._stats_broken:
+                log.warning("connection statistics are unavailable: %s", error)
+            self._stats_broken = True
+            return _UNKNOWN
 
     def stop(self) -> None:
         """Close the session and listeners; the origin closes once they have."""

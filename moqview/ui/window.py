@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
             self.view.show_message(f"Connection failed.\n{text}")
         elif state == "connected" and self.player is None:
             self.view.show_message("Connected. Choose a broadcast.")
+        elif self.player is not None and self.player.state == "waiting":
+            self._player_changed("waiting", "")
 
     @Slot(str, bool)
     def _live_changed(self, path: str, live: bool) -> None:
@@ -254,7 +256,12 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _player_changed(self, state: str, text: str) -> None:
         path = self.player.path if self.player else ""
-        if state in _PLAYER_MESSAGES:
+        connection = self.connection
+        if state == "waiting" and connection and connection.state != "connected":
+            self.view.show_message(
+                f"{connection.text[:1].upper()}{connection.text[1:]}…"
+            )
+        elif state in _PLAYER_MESSAGES:
             self.view.show_message(_PLAYER_MESSAGES[state].format(path=path))
         elif state == "unsupported":
             self.view.show_message(f"Cannot play {path}:\n{text}")
@@ -350,6 +357,7 @@ class MainWindow(QMainWindow):
         if self.player is None or not self.overlay.wanted:
             return
         stats = self.connection.stats() if self.connection else None
+        stats = stats if hasattr(stats, "rtt_us") else None
         self.overlay.set_lines(self._meter.lines(self.player, self.view.shown, stats))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
