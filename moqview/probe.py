@@ -34,7 +34,9 @@ class Probe:
         self.status = 1
         self.origin = moq.Origin()
         self.session = moq.Session(url, consume=self.origin)
-        self.session.connected.connect(lambda epoch: self.say(f"connected epoch={epoch}"))
+        self.session.connected.connect(
+            lambda epoch: self.say(f"connected epoch={epoch}")
+        )
         self.session.closed.connect(self.session_closed)
         self.announcements = moq.Announcements(self.origin)
         self.announcements.announced.connect(
@@ -58,9 +60,9 @@ class Probe:
 
     def catalog_updated(self, snapshot: moq.CatalogSnapshot) -> None:
         for rendition in snapshot.video:
+            size = f"{rendition.coded_width}x{rendition.coded_height}"
             self.say(
-                f"video {rendition.name} {rendition.codec} "
-                f"{rendition.coded_width}x{rendition.coded_height} {rendition.container}"
+                f"video {rendition.name} {rendition.codec} {size} {rendition.container}"
             )
         for rendition in snapshot.audio:
             self.say(

@@ -52,7 +52,7 @@ def ticker():
 
 
 def lookup_broadcast(qtbot, origin, path):
-    lookup = moq.BroadcastRequest(origin, path)
+    lookup = moq.BroadcastWait(origin, path)
     with qtbot.waitSignal(lookup.available, timeout=TIMEOUT_MS) as available:
         pass
     return available.args[0]
@@ -81,8 +81,16 @@ def observe(registration):
         if events["closed"]:
             events["after"] += 1
 
-    for name in ("connected", "announced", "available", "updated", "frame", "value",
-                 "picture", "pcm"):
+    for name in (
+        "connected",
+        "announced",
+        "available",
+        "updated",
+        "frame",
+        "value",
+        "picture",
+        "pcm",
+    ):
         signal = getattr(registration, name, None)
         if signal is not None:
             signal.connect(result)
@@ -111,8 +119,17 @@ KINDS = {
     "decoded_video": lambda qtbot, env: moq.DecodedVideo(env["catalog"](), 0),
     "decoded_audio": lambda qtbot, env: moq.DecodedAudio(env["catalog"](), 0, 48000, 2),
 }
-FLOWING = {"session", "announcements", "raw_track", "json_track", "video_track",
-           "audio_track", "decoded_video", "decoded_audio", "catalog"}
+FLOWING = {
+    "session",
+    "announcements",
+    "raw_track",
+    "json_track",
+    "video_track",
+    "audio_track",
+    "decoded_video",
+    "decoded_audio",
+    "catalog",
+}
 
 
 @pytest.fixture
@@ -137,7 +154,7 @@ def test_close_while_flowing_ends_once_on_the_owner_thread(qtbot, env, kind):
         qtbot.waitUntil(lambda: events["results"] > 0, timeout=TIMEOUT_MS)
 
     registration.close()
-    qtbot.waitUntil(lambda: events["closed"], timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(events["closed"]), timeout=TIMEOUT_MS)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qtbot.wait(300)
 
@@ -156,7 +173,7 @@ def test_closing_twice_returns_false_the_second_time(qtbot, ticker):
 
     first = announcements.close()
     second = announcements.close()
-    qtbot.waitUntil(lambda: closed, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(closed), timeout=TIMEOUT_MS)
     qtbot.wait(100)
 
     assert (first, second) == (True, False)
@@ -178,7 +195,7 @@ def test_closing_from_inside_a_live_callback(qtbot, ticker):
     closed = []
     track.closed.connect(lambda code, reason: closed.append(code))
 
-    qtbot.waitUntil(lambda: closed, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(closed), timeout=TIMEOUT_MS)
     qtbot.wait(200)
 
     assert closed == [0]

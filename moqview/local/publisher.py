@@ -102,7 +102,9 @@ class Publisher:
         return self._moq is not None and self._moq.poll() is None
 
     def output(self) -> str:
-        return (Path(self._directory.name) / "publisher.log").read_text(errors="replace")
+        return (Path(self._directory.name) / "publisher.log").read_text(
+            errors="replace"
+        )
 
     def stop(self) -> None:
         for child in (self._moq, self._ffmpeg):

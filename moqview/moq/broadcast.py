@@ -2,7 +2,7 @@
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from . import errors
 from ._libmoq import lib
@@ -44,7 +44,11 @@ class _BroadcastLookup(Registration):
         self._register(call, origin.id, encoded, len(encoded))
 
     def _deliver(self, handle: int) -> None:
-        self.available.emit(Broadcast(handle, self.path))
+        self._result.emit(Broadcast(handle, self.path))
+
+    @Slot(object)
+    def _publish(self, broadcast: Broadcast) -> None:
+        self.available.emit(broadcast)
 
 
 class BroadcastWait(_BroadcastLookup):

@@ -5,7 +5,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from . import errors
 from ._libmoq import ffi, lib
@@ -166,9 +166,13 @@ class Catalog(Registration):
         snapshot = read_snapshot(snapshot_id)
         with self._current_lock:
             previous, self._current = self._current, snapshot_id
-            self.snapshot = snapshot
         if previous:
             lib.moq_consume_catalog_free(previous)
+        self._result.emit(snapshot)
+
+    @Slot(object)
+    def _publish(self, snapshot: CatalogSnapshot) -> None:
+        self.snapshot = snapshot
         self.updated.emit(snapshot)
 
     def _terminated(self, code: int) -> None:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from ._libmoq import ffi, lib
 from .catalog import Catalog
@@ -55,7 +55,7 @@ class DecodedVideo(Registration):
         parent: QObject | None = None,
     ):
         super().__init__(parent)
-        self._sink = sink or self.picture.emit
+        self._sink = sink or self._result.emit
         self._dst = ffi.new("moq_video_frame *")
         output = ffi.new(
             "moq_video_decoder_output *",
@@ -84,6 +84,10 @@ class DecodedVideo(Registration):
         if code >= 0:
             self._sink(picture)
 
+    @Slot(object)
+    def _publish(self, picture: Picture) -> None:
+        self.picture.emit(picture)
+
 
 class DecodedAudio(Registration):
     """Owns moq_decode_audio. Signals: pcm(PcmBlock) without a sink; closed."""
@@ -102,7 +106,7 @@ class DecodedAudio(Registration):
         parent: QObject | None = None,
     ):
         super().__init__(parent)
-        self._sink = sink or self.pcm.emit
+        self._sink = sink or self._result.emit
         self._dst = ffi.new("moq_audio_frame *")
         self._sample_rate = sample_rate
         self._channels = channels
@@ -132,3 +136,7 @@ class DecodedAudio(Registration):
         lib.moq_decode_audio_frame_free(frame_id)
         if code >= 0:
             self._sink(block)
+
+    @Slot(object)
+    def _publish(self, block: PcmBlock) -> None:
+        self.pcm.emit(block)

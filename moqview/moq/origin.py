@@ -81,7 +81,11 @@ class Announcements(Registration):
             log.warning("unreadable announcement: %s", errors.last_error())
         lib.moq_origin_announced_free(announced)
         if code >= 0:
-            self.announced.emit(value)
+            self._result.emit(value)
+
+    @Slot(object)
+    def _publish(self, announcement: Announcement) -> None:
+        self.announced.emit(announcement)
 
 
 class AnnouncementModel(QAbstractListModel):

@@ -63,12 +63,16 @@ class Track:
 
     def write_group(self, payloads: list[bytes], timestamp_us: int) -> None:
         """Publish one group holding ``payloads`` as consecutive frames."""
-        group = errors.check("moq_publish_track_group", lib.moq_publish_track_group(self.id))
+        group = errors.check(
+            "moq_publish_track_group", lib.moq_publish_track_group(self.id)
+        )
         try:
             for payload in payloads:
                 errors.check(
                     "moq_publish_group_frame",
-                    lib.moq_publish_group_frame(group, payload, len(payload), timestamp_us),
+                    lib.moq_publish_group_frame(
+                        group, payload, len(payload), timestamp_us
+                    ),
                 )
         finally:
             lib.moq_publish_group_finish(group)
@@ -160,7 +164,9 @@ class PublishedBroadcast:
         return JsonSnapshot(errors.check("moq_publish_json_snapshot", handle))
 
     def announce(self) -> None:
-        errors.check("moq_publish_announce", lib.moq_publish_announce(self.id, ffi.NULL))
+        errors.check(
+            "moq_publish_announce", lib.moq_publish_announce(self.id, ffi.NULL)
+        )
 
     def unannounce(self) -> None:
         errors.check("moq_publish_unannounce", lib.moq_publish_unannounce(self.id))

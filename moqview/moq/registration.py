@@ -9,7 +9,9 @@ is a live result, any number of times; ``code <= 0`` is terminal, after which
    libmoq's reference: it keeps the handle valid for as long as libmoq may use
    it, and nothing else guards it.
 2. Live results reach ``_deliver`` on libmoq's thread, which copies what it
-   needs, frees libmoq's id and hands the value on. Nothing more runs there.
+   needs, frees libmoq's id and hands the value on: to a sink (a decoder's
+   queue) or to the queued ``_result`` signal, whose slot ``_publish`` emits
+   the public signal on the object's thread. Nothing more runs there.
 3. The terminal code is turned into words (``moq_error()`` is only meaningful on
    the thread that received the code) and posted as the queued ``_terminal``
    signal. The trampoline returns without dropping any reference.
@@ -64,9 +66,11 @@ def moqview_moq_status_callback(user_data, code):
 class Registration(QObject):
     """Base of every wrapper that owns a libmoq callback registration.
 
+    Every signal is emitted on the object's thread.
+
     Signals:
-        closed(code, reason): once, on the object's thread, after libmoq's
-            terminal callback. ``code`` is 0 for a clean close, else a negative
+        closed(code, reason): once, after libmoq's terminal callback and after
+            every result it delivered. ``code`` is 0 for a clean close, else a negative
             libmoq error; ``reason`` says it in words.
 
     The object must live in a thread that runs a Qt event loop, since that is
@@ -74,6 +78,7 @@ class Registration(QObject):
     """
 
     closed = Signal(int, str)
+    _result = Signal(object)
     _terminal = Signal(int, str)
 
     # The libmoq function that requests shutdown of this kind of registration.
@@ -83,6 +88,11 @@ class Registration(QObject):
         super().__init__(parent)
         self._id = 0
         self._handle = ffi.new_handle(self)
+        # Both hop to the object's thread, in the order libmoq produced them, so
+        # every public signal is emitted there, after the constructor returned
+        # (no result is lost to a receiver connected just after construction),
+        # and closed comes after the last result.
+        self._result.connect(self._publish, Qt.ConnectionType.QueuedConnection)
         self._terminal.connect(self._finish, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -109,6 +119,10 @@ class Registration(QObject):
 
     def _deliver(self, code: int) -> None:
         """Handle a live result on libmoq's thread. Subclasses keep this tiny."""
+
+    @Slot(object)
+    def _publish(self, value) -> None:
+        """Emit the public signal for a value ``_deliver`` posted; owner's thread."""
 
     def _terminated(self, code: int) -> None:
         """Release what the subclass holds, on the object's thread, before closed."""

@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from . import errors
 from ._libmoq import ffi, lib
@@ -69,6 +69,10 @@ class Session(Registration):
         del keep  # libmoq read the config during the call and kept no pointer
 
     def _deliver(self, epoch: int) -> None:
+        self._result.emit(epoch)
+
+    @Slot(object)
+    def _publish(self, epoch: int) -> None:
         self.epoch = epoch
         self.connected.emit(epoch)
 
@@ -110,7 +114,7 @@ def check_url(url: str) -> None:
     if not parts.hostname:
         raise ValueError(f"{url!r} is not a relay URL: it has no host")
     try:
-        parts.port
+        _ = parts.port
     except ValueError as exc:
         raise ValueError(f"{url!r} is not a relay URL: {exc}") from None
 

@@ -2,9 +2,10 @@
 
 Each wrapper owns one libmoq registration. Its trampoline reads every frame,
 copies the payload and frees libmoq's id straight away, then hands the value to
-a sink: by default the wrapper's queued ``frame`` signal, or any callable given
-as ``sink`` (a thread-safe queue's ``put``, for a decoder thread). The sink runs
-on libmoq's thread and must not block.
+a sink: by default the wrapper's ``frame`` signal (emitted on the wrapper's
+thread), or any callable given as ``sink``, such as a thread-safe queue's
+``put`` feeding a decoder thread. A given sink runs on libmoq's thread and must
+not block.
 """
 
 import json
@@ -12,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from . import errors
 from ._libmoq import ffi, lib
@@ -70,7 +71,7 @@ class _FrameTrack(Registration):
 
     def __init__(self, sink: Callable[[Frame], None] | None, parent: QObject | None):
         super().__init__(parent)
-        self._sink = sink or self.frame.emit
+        self._sink = sink or self._result.emit
         self._dst = ffi.new("moq_frame *")
 
     def _deliver(self, frame_id: int) -> None:
@@ -87,6 +88,10 @@ class _FrameTrack(Registration):
         type(self)._free_call(frame_id)
         if code >= 0:
             self._sink(frame)
+
+    @Slot(object)
+    def _publish(self, frame: Frame) -> None:
+        self.frame.emit(frame)
 
 
 class VideoTrack(_FrameTrack):
@@ -184,7 +189,7 @@ class Datagrams(Registration):
         parent: QObject | None = None,
     ):
         super().__init__(parent)
-        self._sink = sink or self.datagram.emit
+        self._sink = sink or self._result.emit
         self._dst = ffi.new("moq_datagram *")
         encoded = name.encode()
         self._register("moq_consume_datagrams", broadcast.id, encoded, len(encoded))
@@ -201,6 +206,10 @@ class Datagrams(Registration):
         lib.moq_consume_datagram_free(datagram_id)
         if code >= 0:
             self._sink(value)
+
+    @Slot(object)
+    def _publish(self, datagram: Datagram) -> None:
+        self.datagram.emit(datagram)
 
 
 class JsonTrack(Registration):
@@ -237,7 +246,11 @@ class JsonTrack(Registration):
         text = ffi.unpack(self._dst.json, self._dst.json_len) if code >= 0 else b""
         lib.moq_consume_json_value_free(value_id)
         if code >= 0:
-            try:
-                self.value.emit(json.loads(text))
-            except ValueError:
-                log.warning("JSON track delivered a value that is not JSON")
+            self._result.emit(text)
+
+    @Slot(object)
+    def _publish(self, text: bytes) -> None:
+        try:
+            self.value.emit(json.loads(text))
+        except ValueError:
+            log.warning("JSON track delivered a value that is not JSON")
