@@ -83,7 +83,8 @@ class Player(QObject):
     def _wait_for_broadcast(self) -> None:
         if self._stopped:
             return
-        self._set_state("waiting", f"waiting for {self.path}")
+        if self.state != "offline":  # offline stays the word until it returns
+            self._set_state("waiting", f"waiting for {self.path}")
         self._wait = moq.BroadcastWait(self.origin, self.path)
         self._wait.available.connect(self._on_broadcast)
 
@@ -160,6 +161,9 @@ class Player(QObject):
             self._video_track = None
         if rendition is None:
             return
+        # Shortcoming: a switch drops the old track at once, so the last
+        # picture stays up until the new track's first keyframe decodes (up to
+        # one group). Playing both until the new one shows would hide that.
         self._generation += 1
         self.video.configure(self._video_config(rendition), self._generation)
         self._video_track = moq.VideoTrack(
@@ -209,6 +213,10 @@ class Player(QObject):
                 track.close()
         self._video_track = self._audio_track = None
         self.video_rendition = self.audio_rendition = None
+        # Whatever the closed tracks still queued must not reach the screen.
+        self._generation += 1
+        self.video.configure(None, self._generation)
+        self.audio.configure(None, self._generation)
 
     def set_latency(self, latency_us: int) -> None:
         """A new latency target: the jitter buffers follow and tracks reopen."""

@@ -86,7 +86,10 @@ class _Worker(threading.Thread):
         return self._keyframes_in - self._keyframes_out
 
     def configure(self, config, generation: int) -> None:
-        """Decode ``config`` from now on; frames of other generations are dropped."""
+        """Decode ``config`` from now on; frames of other generations are dropped.
+
+        A ``config`` of None drops every frame until the next configure.
+        """
         self._queue.put(_Configure(config, generation))
 
     def stop(self) -> None:
@@ -101,7 +104,7 @@ class _Worker(threading.Thread):
                 break
             if isinstance(item, _Configure):
                 self._generation = item.generation
-                decoder = self._open(item.config)
+                decoder = self._open(item.config) if item.config else None
                 continue
             generation, frame, arrival_us = item
             if frame.keyframe:

@@ -76,6 +76,9 @@ class Connection(QObject):
 
     @Slot()
     def _dial(self) -> None:
+        # Shortcoming: the session uses libmoq's default backoff, which keeps
+        # retrying an unreachable relay, so the window says "connecting" for
+        # as long as that lasts instead of failing with libmoq's reason.
         if self._stopped:
             return
         self._set_state("connecting", f"connecting to {self.url}")

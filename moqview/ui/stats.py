@@ -58,11 +58,10 @@ class StatsMeter:
         if audio is not None:
             level = player.audio.level_dbfs
             rows.append(("audio", f"{player.audio.label}, {level:.0f} dBFS"))
+        rtt = rate = None
         if connection_stats is not None:
             rtt = connection_stats.rtt_us
             rate = connection_stats.receive_rate_bps
-            rows.append(("rtt", _ms(rtt)))
-            rows.append(
-                ("bandwidth", "-" if rate is None else f"{rate / 1e6:.1f} Mbit/s")
-            )
+        rows.append(("rtt", _ms(rtt)))
+        rows.append(("bandwidth", "-" if rate is None else f"{rate / 1e6:.1f} Mbit/s"))
         return rows

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self._splitter = splitter
 
         self.poster = FramePoster(self)
-        self.poster.ready.connect(self.view.show_frame)
+        self.poster.ready.connect(self._frame_ready)
         self.audio_output = AudioOutput(self)
         self.audio_output.set_volume(self.settings.volume())
         self.audio_output.set_muted(self.settings.muted())
@@ -244,6 +245,12 @@ class MainWindow(QMainWindow):
             self._sound_label.setText("")
         else:
             self._sound_label.setText(self.audio_output.reason.capitalize())
+
+    @Slot(QVideoFrame)
+    def _frame_ready(self, frame: QVideoFrame) -> None:
+        # A frame posted just before the broadcast ended must not hide "offline".
+        if self.player is not None and self.player.state == "playing":
+            self.view.show_frame(frame)
 
     def _stop_player(self) -> None:
         if self.player is not None:
