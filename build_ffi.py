@@ -47,7 +47,9 @@ def declarations(header: str) -> str:
         check=True,
     ).stdout
 
-    callbacks = re.findall(r"typedef\s+(\w+)\s*\(\s*\*\s*(\w+)\s*\)\s*\(([^)]*)\);", cdef)
+    callbacks = re.findall(
+        r"typedef\s+(\w+)\s*\(\s*\*\s*(\w+)\s*\)\s*\(([^)]*)\);", cdef
+    )
     if not callbacks:
         raise RuntimeError("moq.h declares no callback type; is it the right header?")
     trampolines = [
@@ -76,7 +78,11 @@ ffibuilder.set_source(
     include_dirs=[str(header_path.parent)],
     extra_objects=[str(library_path)],
     libraries=native_libs,
-    extra_link_args=["-Wl,--exclude-libs,ALL", "-Wl,--gc-sections"],
+    extra_link_args=[
+        "-Wl,--exclude-libs,ALL",
+        "-Wl,--gc-sections",
+        "-Wl,--strip-debug",
+    ],
 )
 
 if __name__ == "__main__":

@@ -35,10 +35,15 @@ def watch_parser() -> argparse.ArgumentParser:
 
 
 def configure_logging(level: str) -> None:
+    """Python logging at ``level``, and libmoq's own log (on stderr) with it."""
     logging.basicConfig(
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from moqview import moq
+
+    libmoq_level = {"warning": "warn", "critical": "error"}.get(level.lower(), level)
+    moq.set_log_level(libmoq_level.lower())
 
 
 def main(argv: list[str] | None = None) -> int:

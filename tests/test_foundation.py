@@ -254,3 +254,31 @@ def test_signals_emitted_from_foreign_threads_at_volume_do_not_abort():
 
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "80000"
+
+
+LOG_TO_STDERR = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from moqview import moq
+
+app = QCoreApplication([])
+moq.set_log_level("info")
+session = moq.Session(sys.argv[1], consume=moq.Origin())
+session.connected.connect(lambda epoch: app.quit())
+app.exec()
+moq.close_all()
+"""
+
+
+def test_libmoq_log_level_is_settable_and_its_log_is_readable(relay):
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_TO_STDERR, relay.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    connected = [line for line in result.stderr.splitlines() if "connected" in line]
+    assert connected and "INFO" in connected[0]
