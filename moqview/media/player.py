@@ -90,11 +90,11 @@ class Player(QObject):
 
     @Slot(object)
     def _on_broadcast(self, broadcast: moq.Broadcast) -> None:
+        if self._stopped or self.sender() is not self._wait:
+            broadcast.close()  # a wait cancelled while its answer was queued
+            return
         self._wait.close()
         self._wait = None
-        if self._stopped:
-            broadcast.close()
-            return
         self._broadcast = broadcast
         self._set_state("loading", f"loading {self.path}")
         self._catalog = moq.Catalog(broadcast)

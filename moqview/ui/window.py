@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.connection: Connection | None = None
         self.player: Player | None = None
         self._wanted_path: str | None = None
+        self._shut_down = False
 
         self.view = VideoView()
         self.broadcasts = BroadcastList()
@@ -222,7 +223,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def play(self, path: str) -> None:
-        if self.connection is None or self.connection.origin is None:
+        if self._shut_down or self.connection is None:
+            return
+        if self.connection.origin is None:
             return
         if self.player is not None and self.player.path == path:
             return
@@ -401,6 +404,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop playback and the connection (before libmoq is drained)."""
+        self._shut_down = True
         self._stats_timer.stop()
         self.overlay.set_wanted(False)
         self._stop_player()
