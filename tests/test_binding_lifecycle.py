@@ -90,6 +90,9 @@ def observe(registration):
         "value",
         "picture",
         "pcm",
+        "changed",
+        "requested",
+        "datagram",
     ):
         signal = getattr(registration, name, None)
         if signal is not None:
@@ -117,9 +120,18 @@ KINDS = {
     "video_track": lambda qtbot, env: moq.VideoTrack(env["catalog"](), 0),
     "audio_track": lambda qtbot, env: moq.AudioTrack(env["catalog"](), 0),
     "decoded_video": lambda qtbot, env: moq.DecodedVideo(env["catalog"](), 0),
+    "demand": lambda qtbot, env: moq.Demand("track", env["ticker"].track.id),
+    "track_requests": lambda qtbot, env: moq.TrackRequests(env["ticker"].broadcast.id),
+    "group_requests": lambda qtbot, env: moq.GroupRequests(env["ticker"].track.id),
+    "broadcast_requests": lambda qtbot, env: moq.BroadcastRequests(
+        env["origin"], "on-demand/"
+    ),
+    "server": lambda qtbot, env: moq.Server(),
+    "datagrams": lambda qtbot, env: moq.Datagrams(env["broadcast"], "ticks"),
     "decoded_audio": lambda qtbot, env: moq.DecodedAudio(env["catalog"](), 0, 48000, 2),
 }
 FLOWING = {
+    "demand",
     "session",
     "announcements",
     "raw_track",
@@ -134,10 +146,11 @@ FLOWING = {
 
 @pytest.fixture
 def env(qtbot, relay, ticker, request):
-    origin, _ = ticker
+    origin, running = ticker
     broadcast = None
-    values = {"url": relay.url, "origin": origin}
-    if request.node.callspec.params["kind"] in ("catalog", "raw_track", "json_track"):
+    values = {"url": relay.url, "origin": origin, "ticker": running}
+    needs_broadcast = ("catalog", "raw_track", "json_track", "datagrams")
+    if request.node.callspec.params["kind"] in needs_broadcast:
         broadcast = lookup_broadcast(qtbot, origin, "ticker")
         values["broadcast"] = broadcast
     values["catalog"] = lambda: request.getfixturevalue("demo_catalog")

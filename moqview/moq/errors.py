@@ -13,6 +13,10 @@ ERROR_NAMES: dict[int, str] = {
 }
 
 
+# The same table the other way round: ERROR_CODES["unauthorized"] is its code.
+ERROR_CODES: dict[str, int] = {name: code for code, name in ERROR_NAMES.items()}
+
+
 def error_name(code: int) -> str:
     """The symbolic name of a libmoq error code, such as ``unauthorized``."""
     return ERROR_NAMES.get(code, f"error {code}")
