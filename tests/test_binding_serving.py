@@ -127,3 +127,36 @@ def test_a_server_error_is_retried_until_the_backoff_gives_up(qtbot, server):
     assert code == moq.errors.ERROR_CODES["connect"]
     assert "500" in reason
     assert len(requests) > 1
+
+
+def test_pictures_encoded_by_libmoq_decode_back_to_their_size_and_shade(qtbot):
+    width, height = 320, 240
+    grey = bytes([150]) * (width * height) + bytes([128]) * (width * height // 2)
+    with moq.Origin() as origin:
+        broadcast = moq.PublishedBroadcast(origin, "raw")
+        video = broadcast.raw_video(width, height, framerate=30, gop=10)
+        broadcast.announce()
+        consumer = lookup_broadcast(qtbot, origin, "raw")
+        catalog = moq.Catalog(consumer)
+        snapshots = []
+        catalog.updated.connect(snapshots.append)
+        for frame in range(3):
+            video.write(grey, frame * 33_333)
+        qtbot.waitUntil(lambda: bool(snapshots and snapshots[-1].video), timeout=5000)
+        pictures = []
+        moq.DecodedVideo(catalog, 0, sink=pictures.append)
+
+        for frame in range(3, 60):
+            video.write(grey, frame * 33_333)
+            qtbot.wait(5)
+            if pictures:
+                break
+        qtbot.waitUntil(lambda: bool(pictures), timeout=TIMEOUT_MS)
+
+        picture = pictures[0]
+        assert (picture.width, picture.height) == (width, height)
+        luma = picture.data[: width * height]
+        assert abs(sum(luma) / len(luma) - 150) < 4
+        video.finish()
+        broadcast.close()
+        consumer.close()

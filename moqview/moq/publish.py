@@ -113,6 +113,52 @@ class JsonSnapshot:
             self.id = 0
 
 
+class RawVideo:
+    """Pictures that libmoq encodes and publishes (moq_encode_video)."""
+
+    def __init__(self, handle: int, width: int, height: int):
+        self.id = handle
+        self.width = width
+        self.height = height
+
+    def write(self, i420: bytes, timestamp_us: int) -> None:
+        """Encode one I420 picture: Y, then U, then V, no row padding."""
+        frame = ffi.new("moq_video_encoder_frame *")
+        frame.timestamp_us = timestamp_us
+        data = ffi.from_buffer(i420)
+        frame.data = data
+        frame.data_size = len(i420)
+        code = lib.moq_encode_video_frame(self.id, frame)
+        errors.check("moq_encode_video_frame", code)
+
+    def finish(self) -> None:
+        if self.id:
+            lib.moq_encode_video_finish(self.id)
+            self.id = 0
+
+
+class RawAudio:
+    """Interleaved float PCM that libmoq encodes to Opus and publishes."""
+
+    def __init__(self, handle: int):
+        self.id = handle
+
+    def write(self, pcm: bytes, timestamp_us: int) -> None:
+        frame = ffi.new("moq_audio_frame *")
+        frame.timestamp_us = timestamp_us
+        data = ffi.from_buffer(pcm)
+        frame.data = data
+        frame.data_size = len(pcm)
+        errors.check(
+            "moq_encode_audio_frame", lib.moq_encode_audio_frame(self.id, frame)
+        )
+
+    def finish(self) -> None:
+        if self.id:
+            lib.moq_encode_audio_finish(self.id)
+            self.id = 0
+
+
 class PublishedBroadcast:
     """A broadcast created on an origin (moq_origin_create_broadcast).
 
@@ -150,6 +196,56 @@ class PublishedBroadcast:
         config.init_len = len(init)
         handle = lib.moq_publish_audio(self.id, config)
         return MediaTrack(errors.check("moq_publish_audio", handle))
+
+    def raw_video(
+        self,
+        width: int,
+        height: int,
+        framerate: int = 30,
+        bitrate: int = 2_000_000,
+        gop: int = 30,
+    ) -> RawVideo:
+        """Add an H.264 track that libmoq encodes from I420 pictures."""
+        source = ffi.new(
+            "moq_video_encoder_input *",
+            {
+                "format": lib.MOQ_VIDEO_PIXEL_FORMAT_I420,
+                "width": width,
+                "height": height,
+                "framerate": framerate,
+            },
+        )
+        output = ffi.new(
+            "moq_video_encoder_output *",
+            {
+                "codec": lib.MOQ_VIDEO_CODEC_H264,
+                "bitrate": bitrate,
+                "gop": gop,
+                "kind": lib.MOQ_VIDEO_ENCODER_KIND_SOFTWARE,
+            },
+        )
+        handle = lib.moq_encode_video(self.id, source, output, 0)
+        return RawVideo(errors.check("moq_encode_video", handle), width, height)
+
+    def raw_audio(
+        self, name: str, sample_rate: int = 48000, channels: int = 2
+    ) -> RawAudio:
+        """Add an Opus track that libmoq encodes from interleaved float PCM."""
+        source = ffi.new(
+            "moq_audio_encoder_input *",
+            {
+                "format": lib.MOQ_AUDIO_SAMPLE_FORMAT_F32,
+                "sample_rate": sample_rate,
+                "channels": channels,
+            },
+        )
+        codec = ffi.new("char[]", b"opus")
+        output = ffi.new("moq_audio_encoder_output *")
+        output.codec = codec
+        output.codec_len = 4
+        encoded = name.encode()
+        handle = lib.moq_encode_audio(self.id, encoded, len(encoded), source, output, 0)
+        return RawAudio(errors.check("moq_encode_audio", handle))
 
     def track(self, name: str) -> Track:
         """Add a raw track named ``name`` with libmoq's default properties."""
