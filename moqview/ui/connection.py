@@ -1,6 +1,7 @@
 """Connection: one relay URL, its session state in words, and its broadcasts."""
 
 import logging
+import re
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -13,8 +14,10 @@ _UNKNOWN = object()
 
 
 def is_auth_failure(reason: str) -> bool:
-    name = reason.split(":", 1)[0].strip().lower()
-    return name in ("unauthorized", "forbidden")
+    # libmoq may wrap the refusal ("moq: moq error: unauthorized"), so look for
+    # the word anywhere in the reason rather than only in its first part.
+    words = set(re.findall(r"[a-z]+", reason.lower()))
+    return bool(words & {"unauthorized", "forbidden"})
 
 
 class Connection(QObject):
@@ -76,9 +79,9 @@ class Connection(QObject):
 
     @Slot()
     def _dial(self) -> None:
-        # Shortcoming: the session uses libmoq's default backoff, which keeps
-        # retrying an unreachable relay, so the window says "connecting" for
-        # as long as that lasts instead of failing with libmoq's reason.
+        # libmoq's default backoff retries an unreachable relay for its
+        # backoff_timeout (10 s), then the session ends with the reason, which
+        # _on_closed turns into "failed" when no connection was ever made.
         if self._stopped:
             return
         self._set_state("connecting", f"connecting to {self.url}")
@@ -107,6 +110,11 @@ class Connection(QObject):
             return
         if is_auth_failure(reason):
             self._set_state("failed", f"the relay refused access: {reason}")
+            return
+        if self.epoch == 0:
+            # Never connected: retrying the same dial would only repeat libmoq's
+            # own backoff, so say why and let the user try again.
+            self._set_state("failed", f"cannot reach {self.url}: {reason}")
             return
         self._set_state("reconnecting", f"connection lost ({reason}); retrying")
         self._retry.start()
