@@ -5,6 +5,7 @@ import logging
 import sys
 
 COMMANDS = {
+    "bench": "moqview.bench",
     "probe": "moqview.probe",
 }
 
