@@ -6,10 +6,18 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 PYTHON = sys.executable
+# Child processes import this moqview, whatever the interpreter would find first.
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def child_env(extra: dict | None = None) -> dict:
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, **(extra or {})}
 
 
 @dataclass
@@ -68,7 +76,7 @@ def run_json(command: list[str], timeout: float, env: dict | None = None) -> dic
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
