@@ -282,3 +282,24 @@ def test_libmoq_log_level_is_settable_and_its_log_is_readable(relay):
     assert result.returncode == 0, result.stderr[-2000:]
     connected = [line for line in result.stderr.splitlines() if "connected" in line]
     assert connected and "INFO" in connected[0]
+
+
+def test_connection_stats_describe_the_live_connection(qtbot, demo):
+    origin = moq.Origin()
+    session = moq.Session(demo.url, consume=origin)
+    qtbot.waitSignal(session.connected, timeout=TIMEOUT_MS).wait()
+    moq.BroadcastWait(origin, "demo")
+    qtbot.wait(500)
+
+    stats = session.stats()
+
+    assert stats is not None
+    assert stats.protocol.startswith("moq-")
+    assert stats.rtt_us is not None and 0 < stats.rtt_us < 1_000_000
+    assert stats.bytes_received and stats.bytes_received > 0
+
+
+def test_connection_stats_are_none_before_the_first_connect(qtbot):
+    session = moq.Session("https://no-such-host.invalid:443", consume=moq.Origin())
+
+    assert session.stats() is None

@@ -84,18 +84,20 @@ class Session(Registration):
 
         stats = snapshot.stats
 
-        def valid(name):
-            return getattr(stats, name) if getattr(stats, name + "_valid") else None
+        def valid(name: str, flag: str) -> int | None:
+            return getattr(stats, name) if getattr(stats, flag) else None
 
         return ConnectionStats(
             protocol=ffi.unpack(snapshot.protocol.data, snapshot.protocol.len).decode(),
-            rtt_us=valid("rtt_us"),
-            send_rate_bps=valid("estimated_send_rate_bps"),
-            receive_rate_bps=valid("estimated_recv_rate_bps"),
-            bytes_sent=valid("bytes_sent"),
-            bytes_received=valid("bytes_received"),
-            bytes_lost=valid("bytes_lost"),
-            packets_lost=valid("packets_lost"),
+            rtt_us=valid("rtt_us", "rtt_valid"),
+            send_rate_bps=valid("estimated_send_rate_bps", "estimated_send_rate_valid"),
+            receive_rate_bps=valid(
+                "estimated_recv_rate_bps", "estimated_recv_rate_valid"
+            ),
+            bytes_sent=valid("bytes_sent", "bytes_sent_valid"),
+            bytes_received=valid("bytes_received", "bytes_received_valid"),
+            bytes_lost=valid("bytes_lost", "bytes_lost_valid"),
+            packets_lost=valid("packets_lost", "packets_lost_valid"),
         )
 
 
