@@ -10,7 +10,6 @@ from moqview import moq
 log = logging.getLogger(__name__)
 
 RETRY_MS = 3000
-_UNKNOWN = object()
 
 
 def is_auth_failure(reason: str) -> bool:
@@ -45,7 +44,6 @@ class Connection(QObject):
         self.model = moq.AnnouncementModel(self)
         self._announcements: moq.Announcements | None = None
         self._stopped = False
-        self._stats_broken = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
@@ -125,8 +123,6 @@ class Connection(QObject):
         if self.session is None or self.state not in ("connected", "reconnecting"):
             return
         stats = self.stats()
-        if stats is _UNKNOWN:
-            return
         if stats is None:
             self._set_state(
                 "reconnecting", f"reconnecting to {self.url} (after epoch {self.epoch})"
@@ -140,19 +136,10 @@ class Connection(QObject):
             self.origin.close()
 
     def stats(self):
-        """The session's ConnectionStats, None between epochs, or _UNKNOWN."""
+        """The session's ConnectionStats, or None between epochs."""
         if self.session is None:
             return None
-        try:
-            return self.session.stats()
-        except AttributeError as error:
-            # The binding's stats() can fail against this libmoq's header (a
-            # renamed field); then RTT, bandwidth and the reconnecting state
-            # derived from stats are unknown, but playback is unaffected.
-            if not self._stats_broken:
-                log.warning("connection statistics are unavailable: %s", error)
-            self._stats_broken = True
-            return _UNKNOWN
+        return self.session.stats()
 
     def stop(self) -> None:
         """Close the session and listeners; the origin closes once they have."""
