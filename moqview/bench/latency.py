@@ -55,13 +55,13 @@ class VideoSource:
         self._directory.cleanup()
 
 
-def view(relay: Relay, path: str, latency: str, seconds: float, warmup: float):
+def view(relay, path: str, latency: str, seconds: float, warmup: float, env=None):
     """Play ``path`` in the instrumented viewer; its JSON report."""
     return run_json(
         [PYTHON, "-m", "moqview.bench.viewer_probe", "play", relay.url, path,
          latency, str(seconds), str(warmup)],
         timeout=warmup + seconds + 90,
-        env=display.environment(),
+        env=env or display.environment(),
     )  # fmt: skip
 
 
