@@ -166,12 +166,19 @@ class Player(QObject):
         # one group). Playing both until the new one shows would hide that.
         self._generation += 1
         self.video.configure(self._video_config(rendition), self._generation)
-        self._video_track = moq.VideoTrack(
-            self._catalog,
-            rendition.index,
-            catch_up_threshold_us(self.latency_us),
-            sink=self.video.sink(self._generation),
-        )
+        try:
+            self._video_track = moq.VideoTrack(
+                self._catalog,
+                rendition.index,
+                catch_up_threshold_us(self.latency_us),
+                sink=self.video.sink(self._generation),
+            )
+        except moq.MoqError as error:
+            # The snapshot can be gone (the broadcast just ended); the next
+            # catalog update, or the broadcast's return, opens the track.
+            self.video_rendition = None
+            log.warning("cannot open video rendition %d: %s", rendition.index, error)
+            return
         log.info(
             "video rendition %d: %s %dx%d",
             rendition.index,
@@ -199,12 +206,17 @@ class Player(QObject):
             rendition.description,
         )
         self.audio.configure(config, self._generation)
-        self._audio_track = moq.AudioTrack(
-            self._catalog,
-            rendition.index,
-            catch_up_threshold_us(self.latency_us),
-            sink=self.audio.sink(self._generation),
-        )
+        try:
+            self._audio_track = moq.AudioTrack(
+                self._catalog,
+                rendition.index,
+                catch_up_threshold_us(self.latency_us),
+                sink=self.audio.sink(self._generation),
+            )
+        except moq.MoqError as error:
+            self.audio_rendition = None
+            log.warning("cannot open audio rendition %d: %s", rendition.index, error)
+            return
         log.info("audio rendition %d: %s", rendition.index, rendition.codec)
 
     def _close_tracks(self) -> None:
