@@ -7,6 +7,7 @@ import sys
 COMMANDS = {
     "bench": "moqview.bench",
     "probe": "moqview.probe",
+    "soak": "moqview.soak",
 }
 
 
