@@ -12,6 +12,28 @@ log = logging.getLogger(__name__)
 RETRY_MS = 3000
 
 
+# The causes a user can act on, found in libmoq's chain of error messages, in
+# the order they are looked for; the full text still goes to the log.
+_CAUSES = (
+    ("unauthorized", "the relay refused access (unauthorized)"),
+    ("forbidden", "the relay refused access (forbidden)"),
+    ("connection refused", "connection refused (is the relay running?)"),
+    ("invalid peer certificate", "the relay's certificate is not trusted"),
+    ("name or service not known", "unknown host"),
+    ("failed dns lookup", "unknown host"),
+    ("timed out connecting", "no answer from the relay"),
+)
+
+
+def summarize(reason: str) -> str:
+    """The cause in ``reason`` in a few words, or the reason itself."""
+    lowered = reason.lower()
+    for needle, words in _CAUSES:
+        if needle in lowered:
+            return words
+    return reason
+
+
 def is_auth_failure(reason: str) -> bool:
     # libmoq may wrap the refusal ("moq: moq error: unauthorized"), so look for
     # the word anywhere in the reason rather than only in its first part.
@@ -107,12 +129,12 @@ class Connection(QObject):
         if self._stopped:
             return
         if is_auth_failure(reason):
-            self._set_state("failed", f"the relay refused access: {reason}")
+            self._set_state("failed", summarize(reason))
             return
         if self.epoch == 0:
             # Never connected: retrying the same dial would only repeat libmoq's
             # own backoff, so say why and let the user try again.
-            self._set_state("failed", f"cannot reach {self.url}: {reason}")
+            self._set_state("failed", f"cannot reach {self.url}: {summarize(reason)}")
             return
         self._set_state("reconnecting", f"connection lost ({reason}); retrying")
         self._retry.start()
