@@ -1,44 +1,14 @@
 """The callback lifetime contract, for every wrapper kind, with results flowing."""
 
 import threading
-import time
 
 import pytest
+from helpers import Ticker, lookup_broadcast, open_catalog
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from moqview import moq
 
 TIMEOUT_MS = 15_000
-
-
-class Ticker:
-    """A libmoq publisher on a local origin: a raw track ``ticks`` written every
-    couple of milliseconds from a plain thread, and a JSON snapshot ``state``."""
-
-    def __init__(self, origin: moq.Origin, path: str = "ticker"):
-        self.broadcast = moq.PublishedBroadcast(origin, path)
-        self.track = self.broadcast.track("ticks")
-        self.state = self.broadcast.json_snapshot("state")
-        self.broadcast.announce()
-        self.written = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            stamp = time.monotonic_ns() // 1000
-            self.track.write(self.written.to_bytes(8, "big"), stamp)
-            self.state.update({"written": self.written})
-            self.written += 1
-            time.sleep(0.002)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.track.finish()
-        self.state.finish()
-        self.broadcast.close()
 
 
 @pytest.fixture
@@ -51,25 +21,12 @@ def ticker():
             running.stop()
 
 
-def lookup_broadcast(qtbot, origin, path):
-    lookup = moq.BroadcastWait(origin, path)
-    with qtbot.waitSignal(lookup.available, timeout=TIMEOUT_MS) as available:
-        pass
-    return available.args[0]
-
-
 @pytest.fixture
 def demo_catalog(qtbot, demo):
-    origin = moq.Origin()
-    moq.Session(demo.url, consume=origin)
-    wait = moq.BroadcastWait(origin, "demo")
-    with qtbot.waitSignal(wait.available, timeout=TIMEOUT_MS) as available:
-        pass
-    catalog = moq.Catalog(available.args[0])
-    qtbot.waitSignal(catalog.updated, timeout=TIMEOUT_MS).wait()
+    broadcast, catalog = open_catalog(qtbot, demo.url, "demo")
     yield catalog
     catalog.close()
-    available.args[0].close()
+    broadcast.close()
 
 
 def observe(registration):

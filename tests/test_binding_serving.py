@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from test_binding_lifecycle import Ticker, lookup_broadcast
+from helpers import Ticker, lookup_broadcast
 
 from moqview import moq
 from moqview.moq.publish import Track

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from test_binding_lifecycle import Ticker, lookup_broadcast
+from helpers import Ticker, lookup_broadcast
 
 from moqview import moq
 

@@ -1,5 +1,7 @@
 """A broadcast published on one relay of a cluster plays from another."""
 
+from helpers import open_catalog
+
 from moqview import moq
 from moqview.local import Publisher, Relay
 
@@ -9,13 +11,7 @@ TIMEOUT_MS = 20_000
 def test_broadcast_published_on_the_root_plays_from_a_leaf(qtbot):
     with Relay() as root, Relay(cluster_connect=root.url) as leaf:
         with Publisher(root.url, "clustered"):
-            origin = moq.Origin()
-            moq.Session(leaf.url, consume=origin)
-            wait = moq.BroadcastWait(origin, "clustered")
-            with qtbot.waitSignal(wait.available, timeout=TIMEOUT_MS) as available:
-                pass
-            catalog = moq.Catalog(available.args[0])
-            qtbot.waitSignal(catalog.updated, timeout=TIMEOUT_MS).wait()
+            broadcast, catalog = open_catalog(qtbot, leaf.url, "clustered")
             frames = []
             moq.VideoTrack(catalog, 0, sink=frames.append)
 
@@ -23,4 +19,4 @@ def test_broadcast_published_on_the_root_plays_from_a_leaf(qtbot):
 
             assert frames[0].keyframe
             moq.close_all()
-            available.args[0].close()
+            broadcast.close()

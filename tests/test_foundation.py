@@ -5,6 +5,7 @@ import sys
 import time
 
 import pytest
+from helpers import open_catalog
 from moqview.moq._libmoq import ffi, lib
 
 from moqview import moq
@@ -68,13 +69,7 @@ def test_catalog_lists_the_h264_rendition(qtbot, demo):
 
 
 def test_sixty_frames_arrive_in_order_starting_with_a_keyframe(qtbot, demo):
-    origin = moq.Origin()
-    moq.Session(demo.url, consume=origin)
-    wait = moq.BroadcastWait(origin, "demo")
-    with qtbot.waitSignal(wait.available, timeout=TIMEOUT_MS) as available:
-        pass
-    catalog = moq.Catalog(available.args[0])
-    qtbot.waitSignal(catalog.updated, timeout=TIMEOUT_MS).wait()
+    broadcast, catalog = open_catalog(qtbot, demo.url, "demo")
     frames = []
     track = moq.VideoTrack(catalog, 0)
     track.frame.connect(frames.append)
@@ -85,7 +80,7 @@ def test_sixty_frames_arrive_in_order_starting_with_a_keyframe(qtbot, demo):
     stamps = [frame.timestamp_us for frame in frames]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
     assert all(len(frame.payload) > 0 for frame in frames)
-    available.args[0].close()
+    broadcast.close()
 
 
 def test_closing_each_registration_gives_exactly_one_terminal(qtbot, demo):

@@ -8,8 +8,8 @@ import threading
 import time
 
 import pytest
+from helpers import Ticker, lookup_broadcast
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from test_binding_lifecycle import Ticker, lookup_broadcast
 
 from moqview import moq
 

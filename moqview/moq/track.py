@@ -94,7 +94,29 @@ class _FrameTrack(Registration):
         self.frame.emit(frame)
 
 
-class VideoTrack(_FrameTrack):
+class _RenditionTrack(_FrameTrack):
+    """A track opened by its index in the newest catalog snapshot."""
+
+    _consume_call: str
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        index: int,
+        max_latency_us: int = 500_000,
+        sink: Callable[[Frame], None] | None = None,
+        parent: QObject | None = None,
+    ):
+        super().__init__(sink, parent)
+        self.index = index
+        catalog.with_snapshot(
+            lambda snapshot: self._register(
+                self._consume_call, snapshot, index, max_latency_us
+            )
+        )
+
+
+class VideoTrack(_RenditionTrack):
     """Owns moq_consume_video: encoded frames of one video rendition, in order.
 
     ``max_latency_us`` is libmoq's latency bound (max_age_us): how much may be
@@ -102,45 +124,18 @@ class VideoTrack(_FrameTrack):
     given, closed(code, reason) once.
     """
 
+    _consume_call = "moq_consume_video"
     _close_call = lib.moq_consume_video_cancel
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        index: int,
-        max_latency_us: int = 500_000,
-        sink: Callable[[Frame], None] | None = None,
-        parent: QObject | None = None,
-    ):
-        super().__init__(sink, parent)
-        self.index = index
-        catalog.with_snapshot(
-            lambda snapshot: self._register(
-                "moq_consume_video", snapshot, index, max_latency_us
-            )
-        )
 
+class AudioTrack(_RenditionTrack):
+    """Owns moq_consume_audio: encoded frames of one audio rendition, in order.
 
-class AudioTrack(_FrameTrack):
-    """Owns moq_consume_audio: encoded frames of one audio rendition, in order."""
+    Arguments and signals as VideoTrack.
+    """
 
+    _consume_call = "moq_consume_audio"
     _close_call = lib.moq_consume_audio_cancel
-
-    def __init__(
-        self,
-        catalog: Catalog,
-        index: int,
-        max_latency_us: int = 500_000,
-        sink: Callable[[Frame], None] | None = None,
-        parent: QObject | None = None,
-    ):
-        super().__init__(sink, parent)
-        self.index = index
-        catalog.with_snapshot(
-            lambda snapshot: self._register(
-                "moq_consume_audio", snapshot, index, max_latency_us
-            )
-        )
 
 
 class RawTrack(_FrameTrack):
