@@ -1,5 +1,8 @@
 """libmoq's own log: its level, written to stderr by libmoq's log subscriber."""
 
+import os
+import sys
+
 from . import errors
 from ._libmoq import lib
 
@@ -10,10 +13,16 @@ def set_log_level(level: str) -> bool:
     """Set libmoq's log level (``error``, ``warn``, ``info``, ``debug``, ``trace``).
 
     libmoq installs its subscriber once per process, writing readable lines to
-    stderr; ``RUST_LOG`` overrides the level. Returns False when a subscriber
+    stderr (plain text unless stderr is a terminal); ``RUST_LOG`` overrides the
+    level. Its lines do not pass through Python logging: capturing file
+    descriptor 2 would also swallow the crash reports written there, so libmoq's
+    log stays beside Python's on stderr. Returns False when a subscriber
     was already installed and the level could not change.
     """
     global _installed
+    if not sys.stderr.isatty():
+        # Colour codes only clutter a log that goes to a file or a pipe.
+        os.environ.setdefault("NO_COLOR", "1")
     encoded = level.encode()
     code = lib.moq_log_level(encoded, len(encoded))
     if code < 0 and _installed:
