@@ -103,3 +103,38 @@ def test_the_feed_hands_the_ring_to_the_device_and_counts_bytes():
     assert data == block(10_000, value=-7)
     assert feed.bytes_read == len(data)
     assert ring.position_us == 10_000
+
+
+def test_track_switches_leave_no_decoder_threads_behind(media_dir):
+    import os
+    import time
+
+    from moqview.media.worker import AudioWorker
+
+    def native_threads() -> int:
+        return len(os.listdir(f"/proc/{os.getpid()}/task"))
+
+    encoded = encoded_audio(media_dir, "aac", seconds=0.5)
+    config = AudioConfig(
+        encoded.codec, encoded.sample_rate, encoded.channels, encoded.description
+    )
+    worker = AudioWorker(PcmRing(prebuffer_us=100_000))
+    worker.start()
+    sink = None
+    for generation in range(12):
+        worker.configure(config, generation)
+        sink = worker.sink(generation)
+        for frame in encoded.frames[:10]:
+            sink(frame)
+        deadline = time.monotonic() + 5
+        while worker.counters.decoded < 10 * (generation + 1):
+            assert time.monotonic() < deadline, "the worker stopped decoding"
+            time.sleep(0.01)
+        if generation == 1:
+            settled = native_threads()
+
+    # Each switch replaced the decoder and its resampler; two switches in,
+    # the count is what one decoder costs, and ten more must not add to it.
+    assert native_threads() <= settled
+    worker.stop()
+    worker.join()

@@ -6,6 +6,7 @@ arrives too late, and (for video) waits for the presentation clock before
 handing each picture to ``present``, which runs on the worker thread too.
 """
 
+import gc
 import logging
 import queue
 import threading
@@ -104,6 +105,9 @@ class _Worker(threading.Thread):
                 break
             if isinstance(item, _Configure):
                 self._generation = item.generation
+                if decoder is not None:
+                    decoder = None
+                    _release_filter_graphs()
                 decoder = self._open(item.config) if item.config else None
                 continue
             generation, frame, arrival_us = item
@@ -116,6 +120,8 @@ class _Worker(threading.Thread):
             except Exception:
                 # A bug must not silently end playback: log it and go on.
                 log.exception("%s failed on a frame", self.name)
+        decoder = None
+        _release_filter_graphs()
         log.debug("%s stopped", self.name)
 
     def _open(self, config):
@@ -123,6 +129,15 @@ class _Worker(threading.Thread):
 
     def _take_frame(self, decoder, frame, arrival_us: int) -> None:
         raise NotImplementedError
+
+
+def _release_filter_graphs() -> None:
+    # PyAV's AudioResampler keeps its libavfilter graph, and the graph's thread
+    # pool, in a reference cycle that only the cycle collector frees; without
+    # this every track switch left two idle FFmpeg threads behind until the
+    # next full collection. Collecting here runs on the decoder thread, once
+    # per switch, never on the GUI thread.
+    gc.collect()
 
 
 class VideoWorker(_Worker):
