@@ -1,7 +1,8 @@
-"""``moqview probe``: connect without a window and print what arrives.
+"""moqview probe: connect without a window and print what arrives.
 
-Useful to check a relay and a broadcast from a terminal, and what ``moqview``
-with no display falls back to.
+Checks a relay and a broadcast from a terminal: the session, the announced
+broadcasts, the catalog and the first frames. With no broadcast named, it
+reads the first one announced; with no URL, it starts the local demo.
 """
 
 import argparse
@@ -16,12 +17,29 @@ from moqview import moq
 log = logging.getLogger(__name__)
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="moqview probe", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="moqview probe",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("url", nargs="?", help="relay URL; none starts the local demo")
-    parser.add_argument("broadcast", nargs="?", help="broadcast to read frames from")
-    parser.add_argument("--frames", type=int, default=90, help="stop after this many")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds")
+    parser.add_argument(
+        "broadcast", nargs="?", help="broadcast to read; none: the first announced"
+    )
+    parser.add_argument(
+        "--frames", type=positive, default=90, help="stop after this many frames"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=20.0, help="give up after this many seconds"
+    )
     return parser
 
 
@@ -32,6 +50,8 @@ class Probe:
         self.wanted = frames
         self.received = 0
         self.status = 1
+        self.broadcast_path = broadcast
+        self.announced: list[str] = []
         self.origin = moq.Origin()
         self.session = moq.Session(url, consume=self.origin)
         self.session.connected.connect(
@@ -39,18 +59,31 @@ class Probe:
         )
         self.session.closed.connect(self.session_closed)
         self.announcements = moq.Announcements(self.origin)
-        self.announcements.announced.connect(
-            lambda a: self.say(f"{'announced' if a.active else 'ended'} {a.path!r}")
-        )
+        self.announcements.announced.connect(self.announcement)
         if broadcast is not None:
-            self.wait = moq.BroadcastWait(self.origin, broadcast)
-            self.wait.available.connect(self.watch)
+            self.follow(broadcast)
+
+    def announcement(self, announcement: moq.Announcement) -> None:
+        state = "announced" if announcement.active else "ended"
+        self.say(f"{state} {announcement.path!r}")
+        if announcement.active:
+            self.announced.append(announcement.path)
+            if self.broadcast_path is None:
+                self.follow(announcement.path)
+
+    def follow(self, path: str) -> None:
+        self.broadcast_path = path
+        self.wait = moq.BroadcastWait(self.origin, path)
+        self.wait.available.connect(self.watch)
 
     def say(self, text: str) -> None:
         print(text, flush=True)
 
     def session_closed(self, code: int, reason: str) -> None:
-        self.say(f"session closed: {reason}")
+        from moqview.ui.connection import summarize
+
+        self.say(f"session closed: {summarize(reason)}")
+        log.info("session closed: %s", reason)
         QCoreApplication.quit()
 
     def watch(self, broadcast: moq.Broadcast) -> None:
@@ -111,8 +144,11 @@ def main(argv: list[str]) -> int:
     QTimer.singleShot(0, lambda: None)  # let Ctrl-C reach Python between events
     app.exec()
 
-    if probe.received < args.frames:
-        print(f"received {probe.received} of {args.frames} frames", flush=True)
+    print(f"received {probe.received} of {args.frames} frames", flush=True)
+    if probe.broadcast_path is None:
+        print("no broadcast was announced", flush=True)
+    elif probe.received == 0 and probe.broadcast_path not in probe.announced:
+        print(f"{probe.broadcast_path!r} was never announced", flush=True)
     if hasattr(probe, "broadcast"):
         probe.broadcast.close()
     moq.close_all()

@@ -133,11 +133,24 @@ def test_malformed_url_raises_a_readable_error(qtbot, url, expected):
     assert moq.live() == []
 
 
-def test_check_url_names_the_problem():
-    with pytest.raises(ValueError, match="needs a scheme"):
-        moq.check_url("relay.example:443")
-    with pytest.raises(ValueError, match="no host"):
-        moq.check_url("https://")
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("relay.example:443", "needs a scheme"),
+        ("ftp://relay.example", "ftp:// is not supported"),
+        ("https://", "has no host"),
+        ("https://relay.example:99999", "out of range"),
+        ("  ", "no relay URL given"),
+    ],
+)
+def test_check_url_names_the_problem(url, problem):
+    with pytest.raises(ValueError, match=problem):
+        assert moq.check_url(url) is None
+
+
+def test_check_url_accepts_the_schemes_libmoq_dials():
+    for url in ("https://relay.example/anon", "http://127.0.0.1:4443"):
+        assert moq.check_url(url) is None
 
 
 @pytest.mark.parametrize(

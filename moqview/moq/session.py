@@ -28,6 +28,11 @@ class ConnectionStats:
     packets_lost: int | None
 
 
+# Schemes libmoq dials: WebTransport over QUIC (https), the same with the
+# certificate fingerprint fetched first (http), raw QUIC and WebSocket.
+RELAY_SCHEMES = ("https", "http", "moqt", "moql", "ws", "wss")
+
+
 class Session(Registration):
     """Owns moq_session_connect; closed with moq_session_close.
 
@@ -108,10 +113,18 @@ def check_url(url: str) -> None:
     """
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http", "moqt", "moql", "ws", "wss"):
+    text = url.strip()
+    if not text:
+        raise ValueError("no relay URL given")
+    parts = urlsplit(text)
+    if not parts.scheme or "://" not in text:
         raise ValueError(
             f"{url!r} is not a relay URL: it needs a scheme such as https:// or http://"
+        )
+    if parts.scheme not in RELAY_SCHEMES:
+        raise ValueError(
+            f"{url!r} is not a relay URL: {parts.scheme}:// is not supported "
+            "(use https:// or http://)"
         )
     if not parts.hostname:
         raise ValueError(f"{url!r} is not a relay URL: it has no host")
