@@ -1,15 +1,29 @@
 """The demo broadcast that ``moqview`` with no arguments plays."""
 
+import logging
+import threading
+
 from .publisher import Media, Publisher
 from .relay import Relay
 
+log = logging.getLogger(__name__)
+
 
 class DemoStack:
-    """A relay plus the upstream publisher with the test pattern, as one unit."""
+    """A relay plus the upstream publisher with the test pattern, as one unit.
+
+    While it runs, a watchdog restarts the publisher if it exits, so the demo
+    comes back by itself (the viewer sees it go offline and return).
+    """
 
     def __init__(self, name: str = "demo", media: Media | None = None):
         self.relay = Relay()
         self.publisher = Publisher(self.relay.url, name, media)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watchdog = threading.Thread(
+            target=self._watch, name="demo watchdog", daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -22,15 +36,28 @@ class DemoStack:
     def start(self) -> "DemoStack":
         self.relay.start()
         self.publisher.start()
+        self._watchdog.start()
         return self
 
+    def _watch(self) -> None:
+        while not self._stopping.wait(1.0):
+            with self._lock:
+                if self._stopping.is_set() or self.publisher.running():
+                    continue
+                log.warning("the demo publisher exited; starting it again")
+                self.publisher.stop()
+                self.publisher.start()
+
     def stop(self) -> None:
-        self.publisher.stop()
-        self.relay.stop()
+        self._stopping.set()
+        with self._lock:
+            self.publisher.stop()
+            self.relay.stop()
 
     def __enter__(self) -> "DemoStack":
         return self.start()
 
     def __exit__(self, *exc) -> None:
+        self.stop()
         self.publisher.__exit__(*exc)
         self.relay.__exit__(*exc)
