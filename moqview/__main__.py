@@ -31,6 +31,15 @@ def watch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--stats", action="store_true", help="show the stats overlay")
     parser.add_argument(
+        "--renderer",
+        choices=("auto", "gpu", "cpu"),
+        help=(
+            "picture path: gpu (Qt's video widget), cpu (FFmpeg scales pictures "
+            "for the screen; for machines without a GPU) or auto (the default: "
+            "cpu where OpenGL renders in software; also $MOQVIEW_RENDERER)"
+        ),
+    )
+    parser.add_argument(
         "--log-level", default="warning", help="Python log level (libmoq's follows)"
     )
     return parser

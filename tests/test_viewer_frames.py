@@ -1,5 +1,6 @@
-"""Decoded pictures become YUV420P QVideoFrames with the right colours, and the
-view keeps the display aspect."""
+"""Decoded pictures become YUV420P QVideoFrames (GPU path) or RGB images at the
+view's size (CPU path) with the right colours, and the view keeps the display
+aspect on both paths."""
 
 import pytest
 from conftest_viewer import encoded_video
@@ -7,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtMultimedia import QtVideo, QVideoFrameFormat
 
 from moqview.media.video import VideoConfig, VideoDecoder
-from moqview.ui.frames import video_frame
+from moqview.ui.frames import scaled_picture, video_frame
 from moqview.ui.video_view import VideoView
 
 
@@ -38,16 +39,44 @@ def test_catalog_rotation_and_flip_travel_with_the_frame(qapp, bars):
     assert frame.mirrored()
 
 
-def test_the_view_fits_the_display_aspect_and_rotation(qtbot, bars):
-    view = VideoView()
+def test_the_cpu_path_scales_a_picture_to_the_view_with_the_bars(qapp, bars):
+    scaled = scaled_picture(bars, (640, 360))
+
+    image = scaled.image
+    assert (image.width(), image.height()) == (640, 360)
+    yellow, cyan, blue = (QColor(image.pixel(x, 60)) for x in (180, 240, 520))
+    assert yellow.red() > 150 and yellow.green() > 150 and yellow.blue() < 60
+    assert cyan.red() < 60 and cyan.green() > 150 and cyan.blue() > 150
+    assert blue.red() < 60 and blue.green() < 60 and blue.blue() > 150
+    full = scaled.full_image()
+    assert (full.width(), full.height()) == (320, 240)  # what a screenshot saves
+
+
+def test_the_cpu_path_rotates_the_picture_it_scales(qapp, bars):
+    scaled = scaled_picture(bars, (240, 320), rotation=90)
+
+    image = scaled.image
+    assert (image.width(), image.height()) == (240, 320)
+    # The bars run top to bottom once turned clockwise: yellow near the top.
+    top = QColor(image.pixel(200, 90))
+    assert top.red() > 150 and top.green() > 150 and top.blue() < 60
+
+
+@pytest.mark.parametrize("renderer", ["gpu", "cpu"])
+def test_the_view_fits_the_display_aspect_and_rotation(qtbot, bars, renderer):
+    view = VideoView(renderer=renderer)
     qtbot.addWidget(view)
     view.resize(800, 400)
     view.show()
     qtbot.waitExposed(view)
-    view.show_frame(video_frame(bars))
+    if renderer == "gpu":
+        view.show_frame(video_frame(bars))
+    else:
+        view.show_scaled(scaled_picture(bars, view.picture_size()))
     video = view._box._video
 
     assert view.shown == 1
+    assert view.shown_us == bars.timestamp_us
     assert (video.width(), video.height()) == (533, 400)  # 4:3 picture
     view.set_display(1920, 1080, 0)
     assert (video.width(), video.height()) == (711, 400)  # 16:9 display size

@@ -86,9 +86,7 @@ def main(argv: list[str]) -> int:
     window.show()
     view = window.view
     presented = steps["presented"].append
-    view.frameShown.connect(
-        lambda: presented((view.sink.videoFrame().startTime(), time.time_ns()))
-    )
+    view.frameShown.connect(lambda: presented((view.shown_us, time.time_ns())))
     report: dict = {}
 
     if mode == "play":
@@ -119,6 +117,7 @@ def main(argv: list[str]) -> int:
     window.shutdown()
     moq.close_all()
     report.update(steps)
+    report["renderer"] = view.renderer
     report["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(report), flush=True)
     window.close()

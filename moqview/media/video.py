@@ -29,7 +29,11 @@ class VideoConfig:
 
 @dataclass(frozen=True, slots=True)
 class Picture:
-    """A decoded picture in YUV420P: three planes of rows, possibly strided."""
+    """A decoded picture in YUV420P: three planes of rows, possibly strided.
+
+    ``source`` is the PyAV frame the planes view (None when they came from
+    elsewhere): the CPU picture path scales and converts it with FFmpeg.
+    """
 
     width: int
     height: int
@@ -37,6 +41,7 @@ class Picture:
     u: np.ndarray
     v: np.ndarray
     timestamp_us: int
+    source: av.VideoFrame | None = None
 
     @property
     def planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -55,7 +60,7 @@ def picture_from(frame: av.VideoFrame, timestamp_us: int) -> Picture:
     ):
         rows_of_bytes = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
         planes.append(rows_of_bytes[:rows, :columns])
-    return Picture(width, height, *planes, timestamp_us)
+    return Picture(width, height, *planes, timestamp_us, frame)
 
 
 class VideoDecoder:

@@ -57,7 +57,7 @@ def run(args) -> int:
             return 1
         url, path = stack.url, stack.broadcast
 
-    window = MainWindow(latency_us)
+    window = MainWindow(latency_us, renderer=getattr(args, "renderer", None))
     window.show()
     if args.fullscreen:
         window.fullscreen_action.trigger()

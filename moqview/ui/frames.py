@@ -1,13 +1,19 @@
-"""Turning decoded pictures into QVideoFrames, on the decoder's worker thread.
+"""Turning decoded pictures into what the view draws, on the decoder's worker
+thread.
 
-The planes are copied into a mapped YUV420P frame as they are: colour
-conversion happens on the GPU when the view draws the frame.
+GPU path: the planes are copied into a mapped YUV420P QVideoFrame as they are,
+and the GPU converts them to RGB when the view draws the frame. CPU path:
+FFmpeg's scaler converts the picture to RGB at the view's pixel size, so the
+GUI thread only copies it to the screen (see ``renderer``).
 """
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Signal
+from av.video.reformatter import VideoReformatter
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QImage, QTransform
 from PySide6.QtMultimedia import QtVideo, QVideoFrame, QVideoFrameFormat
 
 from moqview.media.video import Picture
@@ -20,6 +26,9 @@ _ROTATIONS = {
     180: QtVideo.Rotation.Clockwise180,
     270: QtVideo.Rotation.Clockwise270,
 }
+# FFmpeg's "bgra" is the byte order of QImage's RGB32 on little-endian machines,
+# the only kind moqview's wheels exist for.
+_RGB32 = QImage.Format.Format_RGB32
 
 
 def video_frame(picture: Picture, rotation: int = 0, mirrored: bool = False):
@@ -45,19 +54,100 @@ def video_frame(picture: Picture, rotation: int = 0, mirrored: bool = False):
     return frame
 
 
+@dataclass(frozen=True, slots=True)
+class ScaledPicture:
+    """A picture in RGB at the size it is drawn, rotated and flipped already.
+
+    ``picture`` (the full-size planes) is kept for a screenshot; ``pixels``
+    owns the memory ``image`` reads.
+    """
+
+    image: QImage
+    picture: Picture
+    rotation: int
+    mirrored: bool
+    pixels: object
+
+    def full_image(self) -> QImage:
+        """The picture at its own size, unrotated like the GPU path's screenshot
+        (converted now, on the calling thread)."""
+        picture = self.picture
+        if picture.source is None:
+            frame = video_frame(picture)
+            return frame.toImage().copy()  # the image must outlive the frame
+        pixels = picture.source.reformat(format="bgra", threads=1)
+        plane = pixels.planes[0]
+        image = QImage(plane, picture.width, picture.height, plane.line_size, _RGB32)
+        return image.copy()  # owns its pixels once ``pixels`` is gone
+
+
+def scaled_picture(
+    picture: Picture,
+    size: tuple[int, int],
+    rotation: int = 0,
+    mirrored: bool = False,
+    scaler: VideoReformatter | None = None,
+) -> ScaledPicture:
+    """``picture`` converted to RGB32 and scaled to ``size`` (width, height as
+    drawn, after rotation) by FFmpeg; ``scaler`` keeps its context between calls.
+    """
+    rotation %= 360
+    width, height = max(size[0], 1), max(size[1], 1)
+    if rotation in (90, 270):
+        width, height = height, width
+    if picture.source is None:
+        # Planes from elsewhere: let Qt convert them (slower, and not expected).
+        pixels = video_frame(picture)
+        image = pixels.toImage().scaled(width, height).convertToFormat(_RGB32)
+    else:
+        pixels = (scaler or VideoReformatter()).reformat(
+            picture.source, width, height, format="bgra", threads=1
+        )
+        plane = pixels.planes[0]
+        image = QImage(plane, width, height, plane.line_size, _RGB32)
+
+    if mirrored:
+        image = image.flipped(Qt.Orientation.Horizontal)
+    if rotation:
+        image = image.transformed(QTransform().rotate(rotation))
+    return ScaledPicture(image, picture, rotation, mirrored, pixels)
+
+
 class FramePoster(QObject):
     """Builds frames on the worker thread and posts them to the GUI thread.
 
-    ``post`` is the ``present`` callable of a VideoWorker; ``ready`` reaches
-    receivers on the GUI thread through Qt's queued connection.
+    ``post`` is the ``present`` callable of a VideoWorker. On the GPU path it
+    emits ``ready(QVideoFrame)``, on the CPU path ``scaled(ScaledPicture)`` at
+    the size last given to ``scale_to``; both reach receivers on the GUI thread
+    through Qt's queued connection.
     """
 
     ready = Signal(QVideoFrame)
+    scaled = Signal(object)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, renderer: str = "gpu"):
         super().__init__(parent)
+        self.renderer = renderer
         self.rotation = 0  # degrees clockwise, from the catalog
         self.mirrored = False
+        # Written on the GUI thread, read on the worker: one tuple, swapped whole.
+        self._size: tuple[int, int] | None = None
+        self._scaler = VideoReformatter()  # used on the worker thread only
+
+    @Slot(int, int)
+    def scale_to(self, width: int, height: int) -> None:
+        """The size in device pixels the CPU path draws pictures at."""
+        self._size = (width, height)
 
     def post(self, picture: Picture) -> None:
-        self.ready.emit(video_frame(picture, self.rotation, self.mirrored))
+        if self.renderer != "cpu":
+            self.ready.emit(video_frame(picture, self.rotation, self.mirrored))
+            return
+        size = self._size
+        if size is None:
+            size = (picture.width, picture.height)
+            if self.rotation % 180 == 90:
+                size = size[::-1]
+        self.scaled.emit(
+            scaled_picture(picture, size, self.rotation, self.mirrored, self._scaler)
+        )

@@ -23,7 +23,7 @@ from moqview.media.player import Player
 from .audio_output import AudioOutput
 from .broadcasts import BroadcastList
 from .connection import Connection
-from .frames import FramePoster
+from .frames import FramePoster, ScaledPicture
 from .overlay import StatsOverlay
 from .settings import Settings
 from .stats import StatsMeter
@@ -42,7 +42,13 @@ _PLAYER_MESSAGES = {
 class MainWindow(QMainWindow):
     """The viewer. ``connect_to(url)`` dials a relay, ``play(path)`` a broadcast."""
 
-    def __init__(self, latency_us: int = 250_000, settings: Settings | None = None):
+    def __init__(
+        self,
+        latency_us: int = 250_000,
+        settings: Settings | None = None,
+        renderer: str | None = None,
+    ):
+        """``renderer``: "gpu", "cpu" or "auto" (see ``renderer.choose``)."""
         super().__init__()
         self.settings = settings or Settings()
         self.latency_us = latency_us
@@ -51,7 +57,7 @@ class MainWindow(QMainWindow):
         self._wanted_path: str | None = None
         self._shut_down = False
 
-        self.view = VideoView()
+        self.view = VideoView(renderer=renderer)
         self.broadcasts = BroadcastList()
         self.broadcasts.chosen.connect(self.play)
         splitter = QSplitter()
@@ -62,8 +68,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._splitter = splitter
 
-        self.poster = FramePoster(self)
+        self.poster = FramePoster(self, self.view.renderer)
         self.poster.ready.connect(self._frame_ready)
+        self.poster.scaled.connect(self._scaled_ready)
+        self.view.pictureSizeChanged.connect(self.poster.scale_to)
+        self.poster.scale_to(*self.view.picture_size())
         self.audio_output = AudioOutput(self)
         self.audio_output.set_volume(self.settings.volume())
         self.audio_output.set_muted(self.settings.muted())
@@ -254,6 +263,11 @@ class MainWindow(QMainWindow):
         # A frame posted just before the broadcast ended must not hide "offline".
         if self.player is not None and self.player.state == "playing":
             self.view.show_frame(frame)
+
+    @Slot(object)
+    def _scaled_ready(self, scaled: ScaledPicture) -> None:
+        if self.player is not None and self.player.state == "playing":
+            self.view.show_scaled(scaled)
 
     def _stop_player(self) -> None:
         if self.player is not None:
