@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import sys
 
 COMMANDS = {
@@ -9,6 +10,17 @@ COMMANDS = {
     "probe": "moqview.probe",
     "soak": "moqview.soak",
 }
+
+
+LATENCIES = ("realtime", "100ms", "250ms", "500ms", "1s", "2s")
+
+
+def has_display() -> bool:
+    """Whether a window can be shown: a display, or a Qt platform chosen."""
+    return any(
+        os.environ.get(name)
+        for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )
 
 
 def watch_parser() -> argparse.ArgumentParser:
@@ -26,7 +38,8 @@ def watch_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--latency",
         default="250ms",
-        help="latency target: realtime, 100ms, 250ms, 500ms, 1s or 2s",
+        choices=LATENCIES,
+        help="latency target (default: %(default)s)",
     )
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--stats", action="store_true", help="show the stats overlay")
@@ -40,7 +53,11 @@ def watch_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "--log-level", default="warning", help="Python log level (libmoq's follows)"
+        "--log-level",
+        default="warning",
+        type=str.lower,
+        choices=("debug", "info", "warning", "error", "critical"),
+        help="log level of moqview and libmoq (default: %(default)s)",
     )
     return parser
 
@@ -65,6 +82,16 @@ def main(argv: list[str] | None = None) -> int:
         return importlib.import_module(COMMANDS[argv[0]]).main(argv[1:])
 
     args = watch_parser().parse_args(argv)
+    if not has_display():
+        print(
+            "moqview: no display (DISPLAY is not set); printing what arrives "
+            "instead, as `moqview probe` does",
+            file=sys.stderr,
+        )
+        from moqview import probe
+
+        return probe.main([a for a in (args.url, args.broadcast) if a])
+
     configure_logging(args.log_level)
     from moqview.ui.app import run
 

@@ -184,3 +184,69 @@ def test_quitting_mid_playback_exits_with_status_zero(tmp_path):
     text = log.read_text(errors="replace")
     assert status == 0, text
     assert "still open at shutdown" not in text
+
+
+def test_the_screenshot_action_saves_the_shown_frame_in_pictures(
+    qtbot, window, relay, demo
+):
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    try:
+        window.connect_to(relay.url, "demo")
+        qtbot.waitUntil(lambda: window.view.shown >= 5, timeout=30_000)
+
+        window.screenshot_action.trigger()
+
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Saved ")
+        saved = Path(message.removeprefix("Saved "))
+        pictures = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.PicturesLocation
+        )
+        assert saved.parent == Path(pictures)
+        assert QImage(str(saved)).size().width() == 1280
+        saved.unlink()
+    finally:
+        QStandardPaths.setTestModeEnabled(False)
+
+
+def test_after_entering_a_url_the_single_key_shortcuts_work(qtbot, window, relay):
+    window.url_box.setFocus()
+    window.url_box.setCurrentText(relay.url)
+    qtbot.keyClick(window.url_box.lineEdit(), Qt.Key.Key_Return)
+    url = window.url_box.currentText()
+
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_S)
+
+    assert window.url_box.currentText() == url
+    assert window.stats_action.isChecked()
+
+
+def test_a_connected_relay_with_nothing_announced_says_so(qtbot, window, relay):
+    window.connect_to(relay.url + "/nothing-here")
+
+    qtbot.waitUntil(
+        lambda: "No broadcast is announced yet" in window.view.message(),
+        timeout=15_000,
+    )
+
+
+@pytest.mark.parametrize(
+    ("argument", "problem"),
+    [
+        ("--latency=7s", "invalid choice: '7s'"),
+        ("--latency=-1s", "invalid choice: '-1s'"),
+        ("--log-level=loud", "invalid choice: 'loud'"),
+    ],
+)
+def test_bad_command_line_values_are_refused_with_the_reason(argument, problem):
+    result = subprocess.run(
+        [sys.executable, "-m", "moqview", argument],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert problem in result.stderr

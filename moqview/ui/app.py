@@ -63,10 +63,13 @@ def run(args) -> int:
         window.fullscreen_action.trigger()
     if args.stats:
         window.show_stats(True)
-    window.connect_to(url, path)
+    window.connect_to(url, path, remember=stack is None)
 
     # Ctrl+C in the terminal quits like Q does; the timer lets Python see it.
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    # SIGTERM and SIGHUP quit the same way, so the demo stack is stopped and
+    # its temporary files removed instead of the process vanishing.
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: window.close())
     pulse = QTimer()
     pulse.start(200)
     pulse.timeout.connect(lambda: None)

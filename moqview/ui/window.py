@@ -168,7 +168,9 @@ class MainWindow(QMainWindow):
         self.fullscreen_action = action(
             "Fullscreen", ["F"], self._fullscreen_toggled, True
         )
-        self.screenshot_action = action("Screenshot", ["Ctrl+S"], self.save_screenshot)
+        self.screenshot_action = action(
+            "Screenshot", ["Ctrl+S"], self._screenshot_chosen
+        )
         self.mute_action = QAction("Mute", self)
         self.mute_action.setShortcut(QKeySequence("M"))
         self.mute_action.triggered.connect(self.mute_button.toggle)
@@ -184,8 +186,14 @@ class MainWindow(QMainWindow):
     def _connect_from_box(self) -> None:
         self.connect_to(self.url_box.currentText())
 
-    def connect_to(self, url: str, path: str | None = None) -> None:
-        """Dial ``url``; play ``path`` when given, else the first live broadcast."""
+    def connect_to(
+        self, url: str, path: str | None = None, remember: bool = True
+    ) -> None:
+        """Dial ``url``; play ``path`` when given, else the first live broadcast.
+
+        ``remember`` puts the URL among the recent ones (not for the local
+        demo, whose relay has a new port every run).
+        """
         self._stop_player()
         if self.connection is not None:
             self.connection.stop()
@@ -196,7 +204,13 @@ class MainWindow(QMainWindow):
         self.broadcasts.setModel(self.connection.model)
         self.connection.model.liveChanged.connect(self._live_changed)
         if self.connection.start():
-            urls = self.settings.remember_url(self.connection.url)
+            # The single-letter shortcuts work again once the URL is entered.
+            self.broadcasts.setFocus()
+            urls = (
+                self.settings.remember_url(self.connection.url)
+                if remember
+                else self.settings.recent_urls()
+            )
             self.url_box.blockSignals(True)
             self.url_box.clear()
             self.url_box.addItems(urls)
@@ -215,7 +229,12 @@ class MainWindow(QMainWindow):
             self._stop_player()
             self.view.show_message(f"Connection failed.\n{text}")
         elif state == "connected" and self.player is None:
-            self.view.show_message("Connected. Choose a broadcast.")
+            announced = self.connection.model.rowCount() > 0
+            self.view.show_message(
+                "Connected. Choose a broadcast."
+                if announced
+                else "Connected. No broadcast is announced yet."
+            )
         elif self.player is not None and self.player.state == "waiting":
             self._player_changed("waiting", "")
 
@@ -397,6 +416,10 @@ class MainWindow(QMainWindow):
             )
 
     @Slot()
+    def _screenshot_chosen(self) -> None:
+        # triggered(bool) must not reach save_screenshot's path argument.
+        self.save_screenshot()
+
     def save_screenshot(self, path: str | None = None) -> str | None:
         """Save the frame on screen as a PNG; returns its path (None: no frame)."""
         image = self.view.current_image()
