@@ -82,3 +82,31 @@ def test_the_view_fits_the_display_aspect_and_rotation(qtbot, bars, renderer):
     assert (video.width(), video.height()) == (711, 400)  # 16:9 display size
     view.set_display(None, None, 90)
     assert (video.width(), video.height()) == (300, 400)  # 3:4 once rotated
+
+
+def test_hd_bars_keep_their_colours_on_the_cpu_path(qapp, tmp_path):
+    import subprocess
+
+    import av
+
+    from moqview.media.video import picture_from
+
+    path = tmp_path / "hd-bars.h264"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "smptehdbars=size=1280x720",
+         "-frames:v", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(path)],
+        check=True,
+    )  # fmt: skip
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+
+    image = scaled_picture(picture_from(frame, 0), (1280, 720)).image
+
+    # 75% bars, BT.709 (the stream leaves its matrix unspecified, as most do):
+    # yellow is (191, 191, 0) and cyan (0, 191, 191); BT.601 would tint them.
+    yellow = QColor(image.pixel(300, 200))
+    cyan = QColor(image.pixel(520, 200))
+    assert abs(yellow.red() - 191) < 10 and abs(yellow.green() - 191) < 10
+    assert yellow.blue() < 20
+    assert cyan.red() < 20 and abs(cyan.green() - 191) < 10
+    assert abs(cyan.blue() - 191) < 10

@@ -75,10 +75,24 @@ class ScaledPicture:
         if picture.source is None:
             frame = video_frame(picture)
             return frame.toImage().copy()  # the image must outlive the frame
-        pixels = picture.source.reformat(format="bgra", threads=1)
+        pixels = picture.source.reformat(
+            format="bgra", src_colorspace=source_colorspace(picture.source), threads=1
+        )
         plane = pixels.planes[0]
         image = QImage(plane, picture.width, picture.height, plane.line_size, _RGB32)
         return image.copy()  # owns its pixels once ``pixels`` is gone
+
+
+_UNSPECIFIED = 2  # FFmpeg's AVCOL_SPC_UNSPECIFIED
+
+
+def source_colorspace(frame) -> str | None:
+    """The matrix to convert ``frame`` with: its own when the stream says, else
+    the usual convention, BT.709 from 720 lines up and BT.601 below (FFmpeg's
+    scaler would take BT.601 for every size)."""
+    if frame.colorspace != _UNSPECIFIED:
+        return None
+    return "itu709" if frame.height >= 720 else "itu601"
 
 
 def scaled_picture(
@@ -101,7 +115,12 @@ def scaled_picture(
         image = pixels.toImage().scaled(width, height).convertToFormat(_RGB32)
     else:
         pixels = (scaler or VideoReformatter()).reformat(
-            picture.source, width, height, format="bgra", threads=1
+            picture.source,
+            width,
+            height,
+            format="bgra",
+            src_colorspace=source_colorspace(picture.source),
+            threads=1,
         )
         plane = pixels.planes[0]
         image = QImage(plane, width, height, plane.line_size, _RGB32)
