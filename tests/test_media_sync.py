@@ -149,3 +149,43 @@ def test_video_follows_the_audio_clock(media_dir):
     assert span_us > 1_500_000  # 1 s of media took about 2 s of wall time
     for timestamp, _, audio_position in screen.shown[1:]:
         assert audio_position is not None and abs(audio_position - timestamp) < 40_000
+
+
+def test_a_switch_plays_the_old_rendition_until_the_new_one_has_a_keyframe(
+    media_dir,
+):
+    small = encoded_video(media_dir, "h264", size="320x240")
+    large = encoded_video(media_dir, "h264", size="640x480")
+    sizes = []
+    retired = []
+    worker = VideoWorker(
+        SyncClock(0),
+        lambda picture: sizes.append((picture.width, picture.height)),
+    )
+    worker.start()
+    worker.configure(VideoConfig(small.codec, small.description), 1)
+    old, new = worker.sink(1), worker.sink(2)
+    for frame in small.frames[:10]:
+        old(frame)
+
+    worker.configure(
+        VideoConfig(large.codec, large.description), 2, retire=lambda: retired.append(1)
+    )
+    for frame in large.frames[1:5]:  # the new track joins mid-group: no keyframe
+        new(frame)
+    for frame in small.frames[10:20]:
+        old(frame)
+    wait_until(lambda: len(sizes) >= 20)
+    before_keyframe = list(sizes)
+    new(large.frames[0])  # its first keyframe: the switch happens here
+    for frame in large.frames[1:10]:
+        new(frame)
+    for frame in small.frames[20:25]:  # the old track's last frames are ignored
+        old(frame)
+    wait_until(lambda: len(sizes) >= 30)
+    worker.stop()
+    worker.join()
+
+    assert before_keyframe == [(320, 240)] * 20
+    assert sizes[20:] == [(640, 480)] * 10
+    assert retired == [1]

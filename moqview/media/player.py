@@ -64,6 +64,7 @@ class Player(QObject):
         self._generation = 0
         self._wait = self._broadcast = self._catalog = None
         self._video_track = self._audio_track = None
+        self._retiring_video = None  # plays on until its successor's keyframe
         self._stopped = False
         self._wait_for_broadcast()
 
@@ -156,16 +157,22 @@ class Player(QObject):
                 # Same track, new codec setup (e.g. a new resolution).
                 self.video.configure(self._video_config(rendition), self._generation)
             return
-        if self._video_track is not None:
-            self._video_track.close()
-            self._video_track = None
+        previous_track, self._video_track = self._video_track, None
         if rendition is None:
+            if previous_track is not None:
+                previous_track.close()
             return
-        # Shortcoming: a switch drops the old track at once, so the last
-        # picture stays up until the new track's first keyframe decodes (up to
-        # one group). Playing both until the new one shows would hide that.
+        # The old track plays on until the new one's first keyframe; then the
+        # decoder worker closes it (close() is safe from any thread).
+        if self._retiring_video is not None:
+            self._retiring_video.close()  # a switch overtaken by another
+        self._retiring_video = previous_track
         self._generation += 1
-        self.video.configure(self._video_config(rendition), self._generation)
+        self.video.configure(
+            self._video_config(rendition),
+            self._generation,
+            retire=previous_track.close if previous_track is not None else None,
+        )
         try:
             self._video_track = moq.VideoTrack(
                 self._catalog,
@@ -220,10 +227,10 @@ class Player(QObject):
         log.info("audio rendition %d: %s", rendition.index, rendition.codec)
 
     def _close_tracks(self) -> None:
-        for track in (self._video_track, self._audio_track):
+        for track in (self._video_track, self._audio_track, self._retiring_video):
             if track is not None:
                 track.close()
-        self._video_track = self._audio_track = None
+        self._video_track = self._audio_track = self._retiring_video = None
         self.video_rendition = self.audio_rendition = None
         # Whatever the closed tracks still queued must not reach the screen.
         self._generation += 1

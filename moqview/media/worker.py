@@ -31,6 +31,7 @@ _STOP = object()
 class _Configure:
     config: object
     generation: int
+    retire: Callable[[], None] | None = None
 
 
 class Counters:
@@ -86,12 +87,19 @@ class _Worker(threading.Thread):
     def keyframes_queued(self) -> int:
         return self._keyframes_in - self._keyframes_out
 
-    def configure(self, config, generation: int) -> None:
+    def configure(
+        self, config, generation: int, retire: Callable[[], None] | None = None
+    ) -> None:
         """Decode ``config`` from now on; frames of other generations are dropped.
 
-        A ``config`` of None drops every frame until the next configure.
+        A ``config`` of None drops every frame until the next configure. With
+        ``retire``, the switch waits for the new generation's first keyframe:
+        until then the current generation goes on playing, so a rendition
+        switch shows no freeze; at the keyframe ``retire()`` is called (on this
+        thread; closing the old track is safe from any thread) and the new
+        generation takes over.
         """
-        self._queue.put(_Configure(config, generation))
+        self._queue.put(_Configure(config, generation, retire))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -99,11 +107,16 @@ class _Worker(threading.Thread):
 
     def run(self) -> None:
         decoder = None
+        pending: _Configure | None = None  # a switch waiting for its keyframe
         while not self._stopping.is_set():
             item = self._queue.get()
             if item is _STOP:
                 break
             if isinstance(item, _Configure):
+                if item.retire is not None and decoder is not None:
+                    pending = item
+                    continue
+                pending = None
                 self._generation = item.generation
                 if decoder is not None:
                     decoder = None
@@ -113,6 +126,19 @@ class _Worker(threading.Thread):
             generation, frame, arrival_us = item
             if frame.keyframe:
                 self._keyframes_out += 1
+            if pending is not None and generation == pending.generation:
+                if not frame.keyframe:
+                    continue
+                log.info("%s switched at a keyframe", self.name)
+                self._generation = pending.generation
+                decoder = None
+                _release_filter_graphs()
+                decoder = self._open(pending.config)
+                try:
+                    pending.retire()
+                except Exception:
+                    log.exception("%s could not retire the previous track", self.name)
+                pending = None
             if generation != self._generation or decoder is None:
                 continue
             try:
