@@ -250,3 +250,20 @@ def test_bad_command_line_values_are_refused_with_the_reason(argument, problem):
 
     assert result.returncode == 2
     assert problem in result.stderr
+
+
+def test_typed_urls_are_neither_completed_nor_listed_unless_they_connect(
+    qtbot, window, settings, relay
+):
+    settings.remember_url("https://no-such-host.invalid")
+    window.url_box.addItems(settings.recent_urls())
+    window.url_box.setFocus()
+    window.url_box.setCurrentText("")
+
+    qtbot.keyClicks(window.url_box.lineEdit(), "https://")
+    typed = window.url_box.currentText()
+    qtbot.keyClick(window.url_box.lineEdit(), Qt.Key.Key_Return)
+
+    assert typed == "https://"
+    listed = [window.url_box.itemText(i) for i in range(window.url_box.count())]
+    assert "https://" not in listed

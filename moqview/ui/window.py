@@ -109,6 +109,10 @@ class MainWindow(QMainWindow):
 
         self.url_box = QComboBox()
         self.url_box.setEditable(True)
+        # Only URLs that connected join the list (see connect_to), and typing is
+        # never completed into a different relay behind the user's back.
+        self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.url_box.setCompleter(None)
         self.url_box.setMinimumWidth(360)
         self.url_box.addItems(self.settings.recent_urls())
         self.url_box.setCurrentText("")
