@@ -267,3 +267,17 @@ def test_typed_urls_are_neither_completed_nor_listed_unless_they_connect(
     assert typed == "https://"
     listed = [window.url_box.itemText(i) for i in range(window.url_box.count())]
     assert "https://" not in listed
+
+
+def test_escape_leaves_fullscreen_and_does_nothing_otherwise(qtbot, window):
+    window.fullscreen_action.trigger()
+    qtbot.waitUntil(window.isFullScreen, timeout=5000)
+
+    window.leave_fullscreen_action.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=5000)
+    window.leave_fullscreen_action.trigger()
+    qtbot.wait(200)
+
+    assert not window.isFullScreen()
+    assert not window.fullscreen_action.isChecked()
+    assert window.broadcasts.isVisible()

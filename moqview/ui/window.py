@@ -179,6 +179,10 @@ class MainWindow(QMainWindow):
         self.mute_action.setShortcut(QKeySequence("M"))
         self.mute_action.triggered.connect(self.mute_button.toggle)
         self.addAction(self.mute_action)
+        self.leave_fullscreen_action = QAction("Leave fullscreen", self)
+        self.leave_fullscreen_action.setShortcut(QKeySequence("Esc"))
+        self.leave_fullscreen_action.triggered.connect(self._leave_fullscreen)
+        self.addAction(self.leave_fullscreen_action)
         self.quit_action = QAction("Quit", self)
         self.quit_action.setShortcuts([QKeySequence("Q"), QKeySequence("Ctrl+Q")])
         self.quit_action.triggered.connect(self.close)
@@ -390,6 +394,11 @@ class MainWindow(QMainWindow):
     def show_stats(self, on: bool) -> None:
         self.stats_action.setChecked(on)
         self._stats_toggled(on)
+
+    @Slot()
+    def _leave_fullscreen(self) -> None:
+        if self.fullscreen_action.isChecked():
+            self.fullscreen_action.trigger()
 
     @Slot(bool)
     def _fullscreen_toggled(self, on: bool) -> None:
