@@ -281,3 +281,27 @@ def test_escape_leaves_fullscreen_and_does_nothing_otherwise(qtbot, window):
     assert not window.isFullScreen()
     assert not window.fullscreen_action.isChecked()
     assert window.broadcasts.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("container", "codec", "description"),
+    [("fmp4", "avc1.", True), ("avc3", "avc3.", False)],
+)
+def test_cmaf_avcc_and_annexb_broadcasts_both_show_the_bars(
+    qtbot, window, relay, container, codec, description
+):
+    media = Media(width=640, height=360, audio=False, container=container)
+    with Publisher(relay.url, f"bars-{container}", media):
+        window.connect_to(relay.url, f"bars-{container}")
+        qtbot.waitUntil(lambda: window.view.shown >= 10, timeout=30_000)
+
+        rendition = window.player.video_rendition
+        assert rendition.codec.startswith(codec)
+        assert bool(rendition.description) == description
+        image = window.view.current_image()
+        assert (image.width(), image.height()) == (640, 360)
+        yellow, cyan, blue = (colour_at(image, fx, 0.25) for fx in (0.29, 0.39, 0.82))
+        assert yellow.red() > 150 and yellow.green() > 150 and yellow.blue() < 60
+        assert cyan.red() < 60 and cyan.green() > 150 and cyan.blue() > 150
+        assert blue.red() < 60 and blue.green() < 60 and blue.blue() > 150
+        assert window.player.video.counters.errors == 0
