@@ -305,3 +305,17 @@ def test_cmaf_avcc_and_annexb_broadcasts_both_show_the_bars(
         assert cyan.red() < 60 and cyan.green() > 150 and cyan.blue() > 150
         assert blue.red() < 60 and blue.green() < 60 and blue.blue() > 150
         assert window.player.video.counters.errors == 0
+
+
+def test_an_hevc_broadcast_shows_the_bars(qtbot, window, relay):
+    media = Media(width=640, height=360, audio=False, video_codec="h265")
+    with Publisher(relay.url, "bars-hevc", media):
+        window.connect_to(relay.url, "bars-hevc")
+        qtbot.waitUntil(lambda: window.view.shown >= 10, timeout=30_000)
+
+        assert window.player.video_rendition.codec.startswith(("hvc1", "hev1"))
+        image = window.view.current_image()
+        assert (image.width(), image.height()) == (640, 360)
+        yellow, cyan = (colour_at(image, fx, 0.25) for fx in (0.29, 0.39))
+        assert yellow.red() > 150 and yellow.green() > 150 and yellow.blue() < 60
+        assert cyan.red() < 60 and cyan.green() > 150 and cyan.blue() > 150

@@ -30,6 +30,8 @@ class Media:
     container: str = "fmp4"
     bframes: int = 0
     duration: float | None = None  # seconds; None loops for ever
+    # "h264", or "h265" (HEVC, tagged hvc1; with the fmp4 container only).
+    video_codec: str = "h264"
 
 
 def ffmpeg_command(media: Media) -> list[str]:
@@ -46,12 +48,15 @@ def ffmpeg_command(media: Media) -> list[str]:
         command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
     if media.duration is not None:
         command += ["-t", str(media.duration)]
+    encoder = {"h264": "libx264", "h265": "libx265"}[media.video_codec]
     command += [
-        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+        "-c:v", encoder, "-preset", "ultrafast", "-tune", "zerolatency",
         "-pix_fmt", "yuv420p", "-g", str(media.keyframe_interval),
         "-keyint_min", str(media.keyframe_interval), "-bf", str(media.bframes),
     ]  # fmt: skip
-    if media.bframes:
+    if media.video_codec == "h265":
+        command += ["-tag:v", "hvc1", "-x265-params", "log-level=error"]
+    elif media.bframes:
         # zerolatency turns B-frames off; ask for them explicitly again.
         command += ["-x264-params", f"bframes={media.bframes}"]
     if with_audio:
