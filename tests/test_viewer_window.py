@@ -307,13 +307,18 @@ def test_cmaf_avcc_and_annexb_broadcasts_both_show_the_bars(
         assert window.player.video.counters.errors == 0
 
 
-def test_an_hevc_broadcast_shows_the_bars(qtbot, window, relay):
-    media = Media(width=640, height=360, audio=False, video_codec="h265")
-    with Publisher(relay.url, "bars-hevc", media):
-        window.connect_to(relay.url, "bars-hevc")
+@pytest.mark.parametrize(
+    ("video_codec", "codecs"), [("h265", ("hvc1", "hev1")), ("vp9", ("vp09",))]
+)
+def test_hevc_and_vp9_broadcasts_show_the_bars(
+    qtbot, window, relay, video_codec, codecs
+):
+    media = Media(width=640, height=360, audio=False, video_codec=video_codec)
+    with Publisher(relay.url, f"bars-{video_codec}", media):
+        window.connect_to(relay.url, f"bars-{video_codec}")
         qtbot.waitUntil(lambda: window.view.shown >= 10, timeout=30_000)
 
-        assert window.player.video_rendition.codec.startswith(("hvc1", "hev1"))
+        assert window.player.video_rendition.codec.startswith(codecs)
         image = window.view.current_image()
         assert (image.width(), image.height()) == (640, 360)
         yellow, cyan = (colour_at(image, fx, 0.25) for fx in (0.29, 0.39))

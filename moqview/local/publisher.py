@@ -30,7 +30,7 @@ class Media:
     container: str = "fmp4"
     bframes: int = 0
     duration: float | None = None  # seconds; None loops for ever
-    # "h264", or "h265" (HEVC, tagged hvc1; with the fmp4 container only).
+    # "h264", "h265" (HEVC, tagged hvc1) or "vp9"; the last two in fmp4 only.
     video_codec: str = "h264"
 
 
@@ -48,12 +48,19 @@ def ffmpeg_command(media: Media) -> list[str]:
         command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
     if media.duration is not None:
         command += ["-t", str(media.duration)]
-    encoder = {"h264": "libx264", "h265": "libx265"}[media.video_codec]
-    command += [
-        "-c:v", encoder, "-preset", "ultrafast", "-tune", "zerolatency",
-        "-pix_fmt", "yuv420p", "-g", str(media.keyframe_interval),
-        "-keyint_min", str(media.keyframe_interval), "-bf", str(media.bframes),
-    ]  # fmt: skip
+    group = ["-g", str(media.keyframe_interval)]
+    if media.video_codec == "vp9":
+        command += [
+            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
+            "-row-mt", "1", "-b:v", "1M", "-pix_fmt", "yuv420p", *group,
+        ]  # fmt: skip
+    else:
+        encoder = {"h264": "libx264", "h265": "libx265"}[media.video_codec]
+        command += [
+            "-c:v", encoder, "-preset", "ultrafast", "-tune", "zerolatency",
+            "-pix_fmt", "yuv420p", *group, "-keyint_min", str(media.keyframe_interval),
+            "-bf", str(media.bframes),
+        ]  # fmt: skip
     if media.video_codec == "h265":
         command += ["-tag:v", "hvc1", "-x265-params", "log-level=error"]
     elif media.bframes:
