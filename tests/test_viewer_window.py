@@ -4,6 +4,7 @@ Pictures are checked where the view receives them (the video sink's frame):
 the SMPTE bars' colours at known places, and a lower-right clock that moves.
 """
 
+import itertools
 import os
 import signal
 import subprocess
@@ -324,3 +325,16 @@ def test_hevc_and_vp9_broadcasts_show_the_bars(
         yellow, cyan = (colour_at(image, fx, 0.25) for fx in (0.29, 0.39))
         assert yellow.red() > 150 and yellow.green() > 150 and yellow.blue() < 60
         assert cyan.red() < 60 and cyan.green() > 150 and cyan.blue() > 150
+
+
+def test_a_broadcast_with_b_frames_is_presented_in_order(qtbot, window, relay):
+    media = Media(width=640, height=360, audio=False, bframes=2)
+    stamps = []
+    window.view.frameShown.connect(lambda: stamps.append(window.view.shown_us))
+    with Publisher(relay.url, "bframes", media):
+        window.connect_to(relay.url, "bframes")
+        qtbot.waitUntil(lambda: len(stamps) >= 45, timeout=30_000)
+
+    steps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
+    assert all(step > 0 for step in steps)
+    assert window.player.video.counters.errors == 0
