@@ -201,3 +201,33 @@ def test_a_switch_plays_the_old_rendition_until_the_new_one_has_a_keyframe(
     assert set(sizes[20:]) == {(640, 480)}
     assert len(sizes[20:]) >= 8
     assert retired == [1]
+
+
+def test_a_late_picture_is_shown_when_nothing_newer_is_waiting(media_dir):
+    encoded = encoded_video(media_dir, "h264", seconds=1.0)
+    ring = PcmRing(prebuffer_us=0)
+    sync = SyncClock(0)
+    sync.audio = ring
+    screen = Screen(sync)
+    # The sound runs 100 ms ahead of the pictures, which arrive in real time:
+    # every picture is late, but each is the newest there is.
+    for start in range(100_000, 2_000_000, 20_000):
+        ring.write(bytes(us_to_bytes(20_000)), start)
+    stop = threading.Event()
+
+    def device():
+        while not stop.is_set():
+            ring.read(us_to_bytes(10_000))
+            time.sleep(0.010)
+
+    reader = threading.Thread(target=device)
+    reader.start()
+    worker = start_worker(encoded, sync, screen)
+    feed_in_real_time(worker, encoded.frames)
+    wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
+    stop.set()
+    reader.join()
+    worker.stop()
+
+    assert worker.counters.dropped == 0
+    assert len(screen.shown) == len(encoded.frames)

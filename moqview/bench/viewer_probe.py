@@ -49,9 +49,9 @@ def _instrument() -> None:
 
         return traced
 
-    def show_when_due(self, picture):
+    def show_when_due(self, picture, *args):
         decoded((picture.timestamp_us, time.time_ns()))
-        original_show(self, picture)
+        original_show(self, picture, *args)
 
     VideoWorker.sink = sink
     VideoWorker._show_when_due = show_when_due

@@ -216,15 +216,22 @@ class VideoWorker(_Worker):
         errors_before = decoder.errors
         pictures = decoder.decode(frame.payload, frame.timestamp_us, frame.keyframe)
         counters.errors += decoder.errors - errors_before
-        for picture in pictures:
+        for index, picture in enumerate(pictures):
             counters.decoded += 1
-            self._show_when_due(picture)
+            newer_waiting = index < len(pictures) - 1 or not self._queue.empty()
+            self._show_when_due(picture, newer_waiting)
 
-    def _show_when_due(self, picture: Picture) -> None:
+    def _show_when_due(self, picture: Picture, newer_waiting: bool) -> None:
         counters = self.counters
         due_us = self.clock.due_in_us(picture.timestamp_us)
         now = clock.monotonic_us()
-        if due_us < -LATE_US and now - self._last_present_us < MAX_FREEZE_US:
+        # A late picture is dropped only to catch up, when a newer one is
+        # already waiting; the newest there is beats the older one on screen.
+        if (
+            due_us < -LATE_US
+            and newer_waiting
+            and now - self._last_present_us < MAX_FREEZE_US
+        ):
             counters.dropped += 1
             log.debug("dropped a picture %d ms late", -due_us // 1000)
             return
