@@ -42,16 +42,21 @@ class AudioConfig:
 
 
 class AudioDecoder:
-    """One PyAV decoder plus resampler for one audio rendition (one thread)."""
+    """One PyAV decoder for one audio rendition, resampling to the output format
+    (one thread).
 
-    def __init__(self, config: AudioConfig):
+    ``resamplers`` may be shared by the decoders one after another of a track:
+    PyAV's resampler keeps its filter graph, and that graph's threads, in a
+    reference cycle that only the cycle collector frees, so one per input
+    format is kept and reused instead of one per decoder.
+    """
+
+    def __init__(self, config: AudioConfig, resamplers: dict | None = None):
         self.info = codecs.resolve(config.codec)
         self.config = config
         self.errors = 0
         self._context = self._open()
-        self._resampler = av.AudioResampler(
-            format="s16", layout="stereo", rate=OUTPUT_RATE
-        )
+        self._resamplers = {} if resamplers is None else resamplers
 
     @property
     def label(self) -> str:
@@ -82,9 +87,19 @@ class AudioDecoder:
             return b""
         pcm = bytearray()
         for frame in frames:
-            for out in self._resampler.resample(frame):
+            for out in self._resampler(frame).resample(frame):
                 pcm += out.to_ndarray().tobytes()
         return bytes(pcm)
+
+    def _resampler(self, frame) -> av.AudioResampler:
+        key = (frame.format.name, frame.layout.name, frame.sample_rate)
+        resampler = self._resamplers.get(key)
+        if resampler is None:
+            resampler = av.AudioResampler(
+                format="s16", layout="stereo", rate=OUTPUT_RATE
+            )
+            self._resamplers[key] = resampler
+        return resampler
 
 
 def level_dbfs(pcm: bytes) -> float:

@@ -6,7 +6,6 @@ arrives too late, and (for video) waits for the presentation clock before
 handing each picture to ``present``, which runs on the worker thread too.
 """
 
-import gc
 import logging
 import queue
 import threading
@@ -118,9 +117,6 @@ class _Worker(threading.Thread):
                     continue
                 pending = None
                 self._generation = item.generation
-                if decoder is not None:
-                    decoder = None
-                    _release_filter_graphs()
                 decoder = self._open(item.config) if item.config else None
                 continue
             generation, frame, arrival_us = item
@@ -131,8 +127,6 @@ class _Worker(threading.Thread):
                     continue
                 log.info("%s switched at a keyframe", self.name)
                 self._generation = pending.generation
-                decoder = None
-                _release_filter_graphs()
                 decoder = self._open(pending.config, same_timeline=True)
                 try:
                     pending.retire()
@@ -146,8 +140,6 @@ class _Worker(threading.Thread):
             except Exception:
                 # A bug must not silently end playback: log it and go on.
                 log.exception("%s failed on a frame", self.name)
-        decoder = None
-        _release_filter_graphs()
         log.debug("%s stopped", self.name)
 
     def _open(self, config, same_timeline: bool = False):
@@ -157,15 +149,6 @@ class _Worker(threading.Thread):
 
     def _take_frame(self, decoder, frame, arrival_us: int) -> None:
         raise NotImplementedError
-
-
-def _release_filter_graphs() -> None:
-    # PyAV's AudioResampler keeps its libavfilter graph, and the graph's thread
-    # pool, in a reference cycle that only the cycle collector frees; without
-    # this every track switch left two idle FFmpeg threads behind until the
-    # next full collection. Collecting here runs on the decoder thread, once
-    # per switch, never on the GUI thread.
-    gc.collect()
 
 
 class VideoWorker(_Worker):
@@ -263,9 +246,10 @@ class AudioWorker(_Worker):
         self.label = ""
         self.level_dbfs = float("-inf")  # of the latest decoded block
         self.peak_dbfs = float("-inf")  # loudest block since the track started
+        self._resamplers: dict = {}  # shared by this track's decoders in turn
 
     def _open(self, config: AudioConfig, same_timeline: bool = False) -> AudioDecoder:
-        decoder = AudioDecoder(config)
+        decoder = AudioDecoder(config, self._resamplers)
         self.label = decoder.label
         self.ring.clear()
         return decoder
