@@ -9,9 +9,6 @@ answers 401); a token signed here grants what it names, and a relay refuses
 import logging
 import socket
 import subprocess
-import tempfile
-import time
-from pathlib import Path
 
 from . import process
 from .relay import free_port
@@ -20,15 +17,16 @@ from .tools import tool
 log = logging.getLogger(__name__)
 
 
-class AuthServer:
+class AuthServer(process.Service):
     """Runs ``moq auth serve`` on 127.0.0.1 until stop() (also a context manager)."""
 
+    name = "moq-auth"
+
     def __init__(self):
+        super().__init__()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._directory = tempfile.TemporaryDirectory(prefix="moqview-auth-")
-        self.key = Path(self._directory.name) / "key.jwk"
-        self._process = None
+        self.key = self.directory / "key.jwk"
 
     def start(self, timeout: float = 10.0) -> "AuthServer":
         subprocess.run(
@@ -36,32 +34,19 @@ class AuthServer:
             check=True,
             capture_output=True,
         )
-        self._log = open(Path(self._directory.name) / "auth.log", "wb")
-        self._process = process.spawn(
+        self._spawn(
             [
                 tool("moq"), "auth", "serve",
                 "--listen", f"127.0.0.1:{self.port}",
                 "--key", str(self.key),
-            ],
-            stdout=self._log,
-            stderr=self._log,
+            ]
         )  # fmt: skip
-        self._wait_ready(timeout)
+        self._wait_ready(self._connect, timeout)
         log.info("auth server listening at %s", self.url)
         return self
 
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"moq auth serve exited at start:\n{self.output()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise TimeoutError(f"moq auth serve did not listen within {timeout}s")
+    def _connect(self) -> None:
+        socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
 
     def sign(
         self, root: str, subscribe: tuple[str, ...] = (), publish: tuple[str, ...] = ()
@@ -74,19 +59,3 @@ class AuthServer:
             command += ["--publish", pattern]
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         return done.stdout.strip()
-
-    def output(self) -> str:
-        return (Path(self._directory.name) / "auth.log").read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self._process is not None:
-            process.stop(self._process)
-            self._process = None
-            self._log.close()
-
-    def __enter__(self) -> "AuthServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-        self._directory.cleanup()

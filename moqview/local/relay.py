@@ -2,10 +2,7 @@
 
 import logging
 import socket
-import tempfile
-import time
 import urllib.request
-from pathlib import Path
 
 from . import process
 from .tools import tool
@@ -28,7 +25,7 @@ def free_port() -> int:
     raise RuntimeError("no free loopback port")
 
 
-class Relay:
+class Relay(process.Service):
     """Runs moq-relay on 127.0.0.1:port until stop() (also a context manager).
 
     QUIC and the HTTP endpoint share the port, so ``url`` (``http://...``) makes
@@ -37,6 +34,8 @@ class Relay:
     auth server (``moq auth serve``) to ask instead. ``cluster_connect`` makes
     this relay a leaf of the relay at that URL. ``extra`` is more TOML.
     """
+
+    name = "moq-relay"
 
     def __init__(
         self,
@@ -53,8 +52,7 @@ class Relay:
         self._auth_url = auth_url
         self._cluster_connect = cluster_connect
         self._extra = extra
-        self._directory = tempfile.TemporaryDirectory(prefix="moqview-relay-")
-        self._process = None
+        super().__init__()
 
     def config(self) -> str:
         auth = []
@@ -81,43 +79,14 @@ class Relay:
         )
 
     def start(self, timeout: float = 20.0) -> "Relay":
-        path = Path(self._directory.name) / "relay.toml"
+        path = self.directory / "relay.toml"
         path.write_text(self.config())
-        self._log = open(Path(self._directory.name) / "relay.log", "wb")
-        self._process = process.spawn(
-            [tool("moq-relay"), str(path)], stdout=self._log, stderr=self._log
-        )
-        self._wait_ready(timeout)
+        self._spawn([tool("moq-relay"), str(path)])
+        self._wait_ready(self._read_fingerprint, timeout)
         log.info("relay listening at %s", self.url)
         return self
 
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"moq-relay exited at start:\n{self.output()}")
-            try:
-                url = f"{self.url}/certificate.sha256"
-                with urllib.request.urlopen(url, timeout=1) as answer:
-                    self.fingerprint = answer.read().decode().strip()
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise TimeoutError(f"moq-relay did not answer within {timeout}s")
-
-    def output(self) -> str:
-        return (Path(self._directory.name) / "relay.log").read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self._process is not None:
-            process.stop(self._process)
-            self._process = None
-            self._log.close()
-
-    def __enter__(self) -> "Relay":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-        self._directory.cleanup()
+    def _read_fingerprint(self) -> None:
+        url = f"{self.url}/certificate.sha256"
+        with urllib.request.urlopen(url, timeout=1) as answer:
+            self.fingerprint = answer.read().decode().strip()
