@@ -55,6 +55,33 @@ def feed_in_real_time(worker: VideoWorker, frames) -> int:
     return start
 
 
+class AudioDevice:
+    """Sound for the audio clock: silence from ``first_us`` on, read ``read_us``
+    at a time every 10 ms by a thread, like a device pulling from the ring."""
+
+    def __init__(self, sync: SyncClock, first_us: int, read_us: int):
+        self.ring = PcmRing(prebuffer_us=0)
+        for start in range(first_us, first_us + 2_000_000, 20_000):
+            self.ring.write(bytes(us_to_bytes(20_000)), start)
+        sync.audio = self.ring
+        self._read = us_to_bytes(read_us)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.ring.read(self._read)
+            time.sleep(0.010)
+
+    def __enter__(self) -> "AudioDevice":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def wait_until(condition, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
@@ -119,29 +146,15 @@ def test_a_backlog_beyond_the_latency_target_skips_to_the_newest_keyframe(media_
 
 def test_video_follows_the_audio_clock(media_dir):
     encoded = encoded_video(media_dir, "h264", seconds=1.0)
-    ring = PcmRing(prebuffer_us=0)
     sync = SyncClock(0)
-    sync.audio = ring
     screen = Screen(sync)
-    for start in range(0, 1_200_000, 20_000):
-        ring.write(bytes(us_to_bytes(20_000)), start)
     # A device that reads the ring at half speed: video must slow down with it.
-    stop = threading.Event()
-
-    def device():
-        while not stop.is_set():
-            ring.read(us_to_bytes(5_000))
-            time.sleep(0.010)
-
-    reader = threading.Thread(target=device)
-    reader.start()
-    worker = start_worker(encoded, sync, screen)
-    sink = worker.sink(1)
-    for frame in encoded.frames:
-        sink(frame)
-    wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
-    stop.set()
-    reader.join()
+    with AudioDevice(sync, first_us=0, read_us=5_000):
+        worker = start_worker(encoded, sync, screen)
+        sink = worker.sink(1)
+        for frame in encoded.frames:
+            sink(frame)
+        wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
     worker.stop()
 
     assert len(screen.shown) >= 25
@@ -205,28 +218,14 @@ def test_a_switch_plays_the_old_rendition_until_the_new_one_has_a_keyframe(
 
 def test_a_late_picture_is_shown_when_nothing_newer_is_waiting(media_dir):
     encoded = encoded_video(media_dir, "h264", seconds=1.0)
-    ring = PcmRing(prebuffer_us=0)
     sync = SyncClock(0)
-    sync.audio = ring
     screen = Screen(sync)
     # The sound runs 100 ms ahead of the pictures, which arrive in real time:
     # every picture is late, but each is the newest there is.
-    for start in range(100_000, 2_000_000, 20_000):
-        ring.write(bytes(us_to_bytes(20_000)), start)
-    stop = threading.Event()
-
-    def device():
-        while not stop.is_set():
-            ring.read(us_to_bytes(10_000))
-            time.sleep(0.010)
-
-    reader = threading.Thread(target=device)
-    reader.start()
-    worker = start_worker(encoded, sync, screen)
-    feed_in_real_time(worker, encoded.frames)
-    wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
-    stop.set()
-    reader.join()
+    with AudioDevice(sync, first_us=100_000, read_us=10_000):
+        worker = start_worker(encoded, sync, screen)
+        feed_in_real_time(worker, encoded.frames)
+        wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 30, 5.0)
     worker.stop()
 
     assert worker.counters.dropped == 0
