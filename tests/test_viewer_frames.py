@@ -2,6 +2,12 @@
 view's size (CPU path) with the right colours, and the view keeps the display
 aspect on both paths."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from conftest_viewer import encoded_video
 from PySide6.QtGui import QColor
@@ -10,6 +16,8 @@ from PySide6.QtMultimedia import QtVideo, QVideoFrameFormat
 from moqview.media.video import VideoConfig, VideoDecoder
 from moqview.ui.frames import scaled_picture, video_frame
 from moqview.ui.video_view import VideoView
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +43,9 @@ def test_a_picture_becomes_a_yuv420p_frame_showing_the_bars(qapp, bars):
 def test_catalog_rotation_and_flip_travel_with_the_frame(qapp, bars):
     frame = video_frame(bars, rotation=90, mirrored=True)
 
-    assert frame.rotation() == QtVideo.Rotation.Clockwise90
-    assert frame.mirrored()
+    # QVideoWidget draws the turn and the flip of the frame's format.
+    assert frame.surfaceFormat().rotation() == QtVideo.Rotation.Clockwise90
+    assert frame.surfaceFormat().isMirrored()
 
 
 def test_the_cpu_path_scales_a_picture_to_the_view_with_the_bars(qapp, bars):
@@ -110,3 +119,41 @@ def test_hd_bars_keep_their_colours_on_the_cpu_path(qapp, tmp_path):
     assert yellow.blue() < 20
     assert cyan.red() < 20 and abs(cyan.green() - 191) < 10
     assert abs(cyan.blue() - 191) < 10
+
+
+@pytest.fixture(scope="module")
+def turns_on_screen():
+    """Where each picture path puts a marked corner, read off a real window."""
+    environment = dict(os.environ, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO))
+    assert environment.get("DISPLAY"), "needs an X display (the suite runs in Xvfb)"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "turns_on_screen.py")],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _catalog_place(x: float, y: float, rotation: int, flip: bool):
+    """Where a point lands by the catalog's rule: turn clockwise, then flip."""
+    for _ in range(rotation // 90):
+        x, y = 1 - y, x
+    return (1 - x, y) if flip else (x, y)
+
+
+@pytest.mark.parametrize("renderer", ["gpu", "cpu"])
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_both_picture_paths_turn_then_flip_as_the_catalog_says(
+    turns_on_screen, renderer, rotation, flip
+):
+    shown = turns_on_screen[f"{renderer} {rotation} {flip}"]
+
+    width, height = shown["size"]
+    assert width / height == pytest.approx(3 / 4 if rotation % 180 else 4 / 3, 0.02)
+    # The red block's centre sits at (40, 30) of the 320x240 picture.
+    expected = _catalog_place(40 / 320, 30 / 240, rotation, flip)
+    assert shown["centre"] == pytest.approx(expected, abs=0.04)
