@@ -1,9 +1,12 @@
-"""The PyAV-alone baseline of the playback benchmark, run as its own process.
+"""The PyAV-alone baselines of the playback benchmark, run as their own process.
 
-``python -m moqview.bench.decode_baseline CLIP FPS SECONDS`` decodes the access
-units of CLIP in a loop, FPS a second for SECONDS, with a PyAV H.264 decoder
-and nothing else (no network, no colour planes, no view), and prints its CPU
-time, resident memory and frame count as one JSON object.
+``python -m moqview.bench.decode_baseline CLIP FPS SECONDS [WIDTHxHEIGHT]``
+decodes the access units of CLIP in a loop, FPS a second for SECONDS, with a
+PyAV H.264 decoder set up as the viewer's is, and nothing else (no network, no
+view). With a size, each picture is also converted to RGB at that size by the
+viewer's CPU picture path (``moqview.ui.frames.Scaler``): the least work that
+shows a picture without a GPU. Prints its CPU time, resident memory and frame
+count as one JSON object.
 """
 
 import json
@@ -19,8 +22,16 @@ from .viewer_probe import cpu_seconds, rss_mib
 
 def main(argv: list[str]) -> int:
     clip, fps, seconds = argv[0], int(argv[1]), float(argv[2])
+    size = tuple(int(n) for n in argv[3].split("x")) if len(argv) > 3 else None
     units = access_units(clip)
     decoder = av.CodecContext.create("h264", "r")
+    decoder.thread_type = "SLICE"  # as moqview.media.video opens its decoders
+    decoder.thread_count = 2
+    scaler = None
+    if size is not None:
+        from moqview.ui.frames import Scaler
+
+        scaler = Scaler()
 
     start, cpu = time.monotonic(), cpu_seconds()
     decoded = index = 0
@@ -29,7 +40,10 @@ def main(argv: list[str]) -> int:
         if delay > 0:
             time.sleep(delay)
         payload, _ = units[index % len(units)]
-        decoded += len(decoder.decode(av.Packet(payload)))
+        for frame in decoder.decode(av.Packet(payload)):
+            decoded += 1
+            if scaler is not None:
+                scaler.rgb(frame, *size)
         index += 1
 
     report = {

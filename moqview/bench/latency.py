@@ -27,13 +27,21 @@ STAGES = ("callback", "decoded", "presented")
 class VideoSource:
     """A stamping publisher of a test clip, running until stop()."""
 
-    def __init__(self, relay: Relay, width: int, height: int, fps: int, name: str):
+    def __init__(
+        self,
+        relay: Relay,
+        width: int,
+        height: int,
+        fps: int,
+        name: str,
+        preset: str = "ultrafast",
+    ):
         self.fps = fps
         self.path = name
         self._directory = tempfile.TemporaryDirectory(prefix="moqview-bench-")
         self.clip = Path(self._directory.name) / "clip.h264"
         self._stamps = Path(self._directory.name) / "stamps.json"
-        encode_clip(self.clip, width, height, fps, 2.0)
+        encode_clip(self.clip, width, height, fps, 2.0, preset)
         self._process = process.spawn(
             [PYTHON, "-m", "moqview.bench.video_publisher", relay.url, name,
              str(self.clip), str(fps), "3600", str(self._stamps)],

@@ -25,8 +25,15 @@ from moqview.local.tools import tool
 log = logging.getLogger(__name__)
 
 
-def encode_clip(path, width: int, height: int, fps: int, seconds: float) -> None:
-    """Write a moving test pattern as Annex-B H.264, one keyframe a second."""
+def encode_clip(
+    path, width: int, height: int, fps: int, seconds: float, preset: str = "ultrafast"
+) -> None:
+    """Write a moving test pattern as Annex-B H.264, one keyframe a second.
+
+    ``preset`` is x264's: "ultrafast" makes the cheapest stream to decode (CAVLC,
+    no deblocking), "veryfast" the kind broadcast encoders send (CABAC and
+    deblocking), about twice the decoding work.
+    """
     picture = (
         f"testsrc2=size={width}x{height}:rate={fps}[a];"
         f"testsrc=size={width // 4}x{height // 4}:rate={fps}[b];"
@@ -35,7 +42,7 @@ def encode_clip(path, width: int, height: int, fps: int, seconds: float) -> None
     subprocess.run(
         [tool("ffmpeg"), "-hide_banner", "-loglevel", "error", "-y",
          "-f", "lavfi", "-i", picture, "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+         "-c:v", "libx264", "-preset", preset, "-tune", "zerolatency",
          "-pix_fmt", "yuv420p", "-g", str(fps), "-keyint_min", str(fps),
          "-bf", "0", "-b:v", f"{width * height * fps // 10}",
          "-bsf:v", "h264_mp4toannexb", "-f", "h264", str(path)],

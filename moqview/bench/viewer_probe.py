@@ -15,6 +15,7 @@ unchanged.
 """
 
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -62,6 +63,25 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds of this process's threads, summed by thread name."""
+    by_name: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue  # the thread ended meanwhile
+        # The name is in parentheses and may hold spaces; the times follow it.
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+        by_name[name] = by_name.get(name, 0.0) + seconds
+    return by_name
+
+
 def rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -95,12 +115,19 @@ def main(argv: list[str]) -> int:
 
         def window_start() -> None:
             measure["cpu"], measure["at"] = cpu_seconds(), time.monotonic()
+            measure["threads"] = thread_cpu_seconds()
             measure["counters"] = _counters(window)
 
         def window_end() -> None:
             report["cpu_s"] = cpu_seconds() - measure["cpu"]
+            before = measure["threads"]
+            report["thread_cpu_s"] = {
+                name: seconds - before.get(name, 0.0)
+                for name, seconds in thread_cpu_seconds().items()
+            }
             report["window_s"] = time.monotonic() - measure["at"]
             report["rss_mib"] = rss_mib()
+            report["picture_size"] = list(window.view.picture_size())
             before, after = measure["counters"], _counters(window)
             report["counters"] = {k: after[k] - before[k] for k in after}
             app.quit()
