@@ -26,6 +26,31 @@ def demo(relay):
         yield publisher
 
 
+@pytest.fixture
+def settings(tmp_path):
+    """The viewer's settings in a file of the test's own."""
+    from PySide6.QtCore import QSettings
+
+    from moqview.ui.settings import Settings
+
+    return Settings(
+        QSettings(str(tmp_path / "moqview.ini"), QSettings.Format.IniFormat)
+    )
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    """The viewer's main window, shown at its default size, 250 ms target."""
+    from moqview.ui.window import MainWindow
+
+    window = MainWindow(250_000, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.shutdown()
+
+
 @pytest.fixture(autouse=True)
 def no_registration_left(request):
     """Close what a test left open and fail it if libmoq kept a reference."""

@@ -3,6 +3,7 @@
 ``encoded_video`` and ``encoded_audio`` return what a MoQ track delivers (a
 payload, a timestamp in microseconds and a keyframe flag per frame) plus the
 catalog's codec string and description, without any relay in between.
+``shows_the_bars`` and ``clock_change`` read the local publisher's picture.
 """
 
 import subprocess
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import numpy as np
+from PySide6.QtGui import QColor, QImage
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,43 @@ def _demux(path: Path, codec: str, annexb: bool, kind: str) -> Encoded:
             sample_rate=getattr(context, "sample_rate", 0),
             channels=getattr(context, "channels", 0),
         )
+
+
+# Where the SMPTE HD bars have these colours: across the width, a quarter down.
+BARS = {"yellow": 0.29, "cyan": 0.39, "blue": 0.82}
+
+
+def bar_colours(image: QImage) -> dict[str, tuple[int, int, int]]:
+    """The red, green and blue values in the middle of three of the bars."""
+    colours = {}
+    for name, fx in BARS.items():
+        colour = QColor(image.pixel(int(image.width() * fx), image.height() // 4))
+        colours[name] = (colour.red(), colour.green(), colour.blue())
+    return colours
+
+
+def shows_the_bars(image: QImage) -> bool:
+    """Whether yellow, cyan and blue are where the bars put them (each primary
+    above 150 where the colour has it, below 60 where it has not)."""
+    expected = {"yellow": (1, 1, 0), "cyan": (0, 1, 1), "blue": (0, 0, 1)}
+    for name, values in bar_colours(image).items():
+        for value, lit in zip(values, expected[name], strict=True):
+            if (value <= 150) if lit else (value >= 60):
+                return False
+    return True
+
+
+def clock_change(first: QImage, second: QImage) -> float:
+    """The mean change of the lower-right quarter, where the counting clock is."""
+
+    def quarter(image: QImage) -> np.ndarray:
+        image = image.convertToFormat(QImage.Format.Format_RGB888)
+        width, height = image.width(), image.height()
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(
+            height, image.bytesPerLine()
+        )
+        return rows[
+            height * 3 // 4 : height - 16, (width * 3 // 4) * 3 : (width - 16) * 3
+        ].astype(int)
+
+    return float(np.abs(quarter(first) - quarter(second)).mean())

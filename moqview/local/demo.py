@@ -8,9 +8,15 @@ from .relay import Relay
 
 log = logging.getLogger(__name__)
 
+# The test pattern at two sizes, so the demo shows the viewer choosing a
+# rendition by the size of its window, and switching when one is chosen.
+DEMO_MEDIA = Media(extra_renditions=((640, 360),))
+
 
 class DemoStack:
     """A relay plus the upstream publisher with the test pattern, as one unit.
+
+    By default the broadcast carries the picture at 1280x720 and 640x360.
 
     While it runs, a watchdog restarts the publisher if it exits, so the demo
     comes back by itself (the viewer sees it go offline and return).
@@ -18,7 +24,7 @@ class DemoStack:
 
     def __init__(self, name: str = "demo", media: Media | None = None):
         self.relay = Relay()
-        self.publisher = Publisher(self.relay.url, name, media)
+        self.publisher = Publisher(self.relay.url, name, media or DEMO_MEDIA)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._watchdog = threading.Thread(

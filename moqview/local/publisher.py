@@ -2,7 +2,9 @@
 
 The picture is SMPTE HD colour bars (known colours at known places) with
 ffmpeg's counting test source in the lower right, so a viewer's frames can be
-checked for colour and for motion. The sound is a 440 Hz sine.
+checked for colour and for motion. The sound is a 440 Hz sine. In fMP4 the same
+picture can go out at further sizes too, each video stream of the fragmented
+MP4 becoming a rendition of its own in the broadcast's catalog.
 """
 
 import logging
@@ -30,36 +32,77 @@ class Media:
     container: str = "fmp4"
     bframes: int = 0
     duration: float | None = None  # seconds; None loops for ever
-    # "h264", "h265" (HEVC, tagged hvc1) or "vp9"; the last two in fmp4 only.
+    # "h264", "h265" (HEVC, tagged hvc1), "vp9" or "av1"; the last three in
+    # fmp4 only.
     video_codec: str = "h264"
+    # Further video renditions of the same picture as (width, height), scaled
+    # from the first; fmp4 only.
+    extra_renditions: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.extra_renditions and self.container != "fmp4":
+            raise ValueError("extra renditions need the fmp4 container")
+
+    @property
+    def renditions(self) -> list[tuple[int, int]]:
+        """Every video rendition's size, the first one's first."""
+        return [(self.width, self.height), *self.extra_renditions]
+
+
+def picture_graph(media: Media) -> str:
+    """The lavfi graph: the bars with the clock, one output pad per rendition."""
+    graph = (
+        f"smptehdbars=size={media.width}x{media.height}:rate={media.fps}[bars];"
+        f"testsrc=size={media.width // 4}x{media.height // 4}:rate={media.fps}[clock];"
+        "[bars][clock]overlay=x=W-w-16:y=H-h-16"
+    )
+    extra = media.extra_renditions
+    if not extra:
+        return graph + "[out0]"
+
+    # One picture, split: the first copy goes out as it is, the others scaled.
+    pads = "".join(f"[copy{n}]" for n in range(1, len(extra) + 1))
+    graph += f",split={len(extra) + 1}[out0]{pads}"
+    for n, (width, height) in enumerate(extra, 1):
+        graph += f";[copy{n}]scale={width}:{height}[out{n}]"
+    return graph
 
 
 def ffmpeg_command(media: Media) -> list[str]:
     """ffmpeg arguments writing the test broadcast to stdout in real time."""
-    picture = (
-        f"smptehdbars=size={media.width}x{media.height}:rate={media.fps}[bars];"
-        f"testsrc=size={media.width // 4}x{media.height // 4}:rate={media.fps}[clock];"
-        "[bars][clock]overlay=x=W-w-16:y=H-h-16[out0]"
-    )
     command = [tool("ffmpeg"), "-hide_banner", "-loglevel", "error", "-re"]
-    command += ["-f", "lavfi", "-i", picture]
+    command += ["-f", "lavfi", "-i", picture_graph(media)]
     with_audio = media.audio and media.container == "fmp4"
     if with_audio:
         command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
     if media.duration is not None:
         command += ["-t", str(media.duration)]
+    for n in range(len(media.renditions)):
+        command += ["-map", f"0:v:{n}"]
+    if with_audio:
+        command += ["-map", "1:a:0"]
+
+    # Every rendition has its keyframes on the same frames, so a viewer can
+    # switch between them at any group.
     group = ["-g", str(media.keyframe_interval)]
     if media.video_codec == "vp9":
         command += [
             "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
             "-row-mt", "1", "-b:v", "1M", "-pix_fmt", "yuv420p", *group,
         ]  # fmt: skip
+    elif media.video_codec == "av1":
+        # SVT-AV1's fastest preset in its low-delay structure (no reordering)
+        # encodes 640x360 at a fifth of a core.
+        command += [
+            "-c:v", "libsvtav1", "-preset", "12", "-svtav1-params", "pred-struct=1",
+            "-pix_fmt", "yuv420p", *group,
+        ]  # fmt: skip
     else:
         encoder = {"h264": "libx264", "h265": "libx265"}[media.video_codec]
         command += [
             "-c:v", encoder, "-preset", "ultrafast", "-tune", "zerolatency",
             "-pix_fmt", "yuv420p", *group, "-keyint_min", str(media.keyframe_interval),
-            "-bf", str(media.bframes),
+            "-sc_threshold", "0", "-bf", str(media.bframes),
         ]  # fmt: skip
     if media.video_codec == "h265":
         command += ["-tag:v", "hvc1", "-x265-params", "log-level=error"]
