@@ -14,31 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from moqview.local import Media, Publisher
-from moqview.ui.settings import Settings
-from moqview.ui.window import MainWindow
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(
-        QSettings(str(tmp_path / "moqview.ini"), QSettings.Format.IniFormat)
-    )
-
-
-@pytest.fixture
-def window(qtbot, settings):
-    window = MainWindow(250_000, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.shutdown()
 
 
 def colour_at(image: QImage, fx: float, fy: float) -> QColor:
