@@ -3,7 +3,7 @@
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from moqview.media import audio
 from moqview.media.feed import AudioFeed
@@ -63,7 +63,9 @@ class AudioOutput(QObject):
         self._apply_volume()
         self._sink.stateChanged.connect(self._on_state)
         self._sink.start(self._feed)
-        if self._sink.error() != QAudio.Error.NoError:
+        # QtAudio's enums, not the older QAudio's: error() returns a QtAudio
+        # one, which never equals a QAudio one, even NoError.
+        if self._sink.error() != QtAudio.Error.NoError:
             self._fail(f"sound is unavailable: {self._sink.error().name}")
             self.stop()
             return False
@@ -87,9 +89,9 @@ class AudioOutput(QObject):
             self._feed.deleteLater()
         self._sink = self._feed = None
 
-    @Slot(QAudio.State)
+    @Slot(QtAudio.State)
     def _on_state(self, state) -> None:
-        if self._sink is not None and self._sink.error() != QAudio.Error.NoError:
+        if self._sink is not None and self._sink.error() != QtAudio.Error.NoError:
             log.warning("audio output: %s", self._sink.error().name)
 
     @Slot()
