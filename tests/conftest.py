@@ -6,6 +6,11 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite runs with no audio device, whatever the machine has (a desktop's
+# own sound server included): the tests that play sound start a private
+# server for a child process of their own (test_viewer_sound.py).
+os.environ["PULSE_SERVER"] = "unix:/nonexistent/moqview-tests-have-no-sound"
+os.environ["PIPEWIRE_REMOTE"] = "/nonexistent/moqview-tests-have-no-sound"
 
 
 @pytest.fixture(scope="session")
