@@ -92,12 +92,14 @@ class Soak:
         )
 
     def switch(self) -> None:
-        """Reopen the tracks: the rendition chosen by hand, then a new latency."""
+        """Reopen the tracks: the next rendition by hand (each in turn, then the
+        automatic choice), then a new latency."""
         player = self.window.player
         if player is None or player.snapshot is None:
             return
         self.switches += 1
-        manual = None if player.manual_index is not None else 0
+        choices = [*range(len(player.snapshot.video)), None]
+        manual = choices[self.switches % len(choices)]
         player.set_manual_rendition(manual)
         self.window.set_latency(LATENCIES_US[self.switches % len(LATENCIES_US)])
         log.info("switch %d: rendition %s", self.switches, manual)
