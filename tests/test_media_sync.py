@@ -127,6 +127,36 @@ def test_frames_arriving_live_are_shown_one_latency_later_at_their_pace(
         assert abs((shown - first_shown) - (timestamp - first_timestamp)) < 33_000
 
 
+def test_frames_arriving_in_bursts_play_at_their_pace_at_the_realtime_target(
+    media_dir,
+):
+    encoded = encoded_video(media_dir, "h264", seconds=2.0)
+    screen = Screen()
+    worker = start_worker(encoded, SyncClock(0), screen)
+
+    # Three frames at a time, when the last of them is due: 100 ms fragments.
+    sink = worker.sink(1)
+    start = monotonic_us()
+    for index in range(0, len(encoded.frames), 3):
+        burst = encoded.frames[index : index + 3]
+        delay = start + burst[-1].timestamp_us - monotonic_us()
+        if delay > 0:
+            time.sleep(delay / 1e6)
+        for frame in burst:
+            sink(frame)
+    wait_until(lambda: len(screen.shown) + worker.counters.dropped >= 60)
+    worker.stop()
+
+    # After the first bursts have shown the spread, nothing more is dropped...
+    assert worker.counters.dropped <= 3
+    assert len(screen.shown) >= 57
+    # ... and pictures are shown one frame apart, not three at once.
+    steady = screen.shown[15:]
+    gaps = [b[1] - a[1] for a, b in zip(steady, steady[1:], strict=False)]
+    assert sorted(gaps)[len(gaps) // 2] > 20_000
+    assert worker.clock.wall.jitter_us < 120_000
+
+
 def test_a_backlog_beyond_the_latency_target_skips_to_the_newest_keyframe(media_dir):
     encoded = encoded_video(media_dir, "h264", seconds=3.0, gop=30)
     screen = Screen()

@@ -7,6 +7,7 @@ earliest frame arrival, delayed by the latency target, plays the same role.
 
 import threading
 import time
+from collections import deque
 
 LATENCIES_US = {
     "realtime": 0,
@@ -51,17 +52,28 @@ def catch_up_threshold_us(latency_us: int) -> int:
     return latency_us + max(300_000, latency_us // 2)
 
 
+# How far back the arrival jitter is measured, and the most it may delay.
+JITTER_WINDOW_US = 3_000_000
+MAX_JITTER_US = 500_000
+
+
 class WallClock:
-    """Media time = now - (the smallest arrival delay seen) - latency target.
+    """Media time = now - (the smallest arrival delay seen) - the delay.
 
     The smallest ``arrival - timestamp`` is the path's delay when nothing was
-    queued on the way; frames arriving later than that are the jitter the
-    latency target absorbs.
+    queued on the way; frames arriving later than that are jitter. The delay
+    is the latency target, or the jitter of the last few seconds when that is
+    larger: frames that arrive in bursts (a publisher sending 100 ms fragments
+    hands over three frames at once) can play at their own pace no sooner than
+    the last of a burst arrives, so a "realtime" target becomes the least delay
+    that plays smoothly instead of dropping all but the newest of each burst.
     """
 
     def __init__(self, latency_us: int = 250_000):
         self._lock = threading.Lock()
         self._offset: int | None = None
+        self._recent: deque[tuple[int, int]] = deque()  # (arrival, offset)
+        self.jitter_us = 0
         self.latency_us = latency_us
 
     def observe(self, timestamp_us: int, arrival_us: int) -> None:
@@ -69,21 +81,36 @@ class WallClock:
         with self._lock:
             if self._offset is None or offset < self._offset:
                 self._offset = offset
+            recent = self._recent
+            recent.append((arrival_us, offset))
+            while recent[0][0] < arrival_us - JITTER_WINDOW_US:
+                recent.popleft()
+            latest = max(offset for _, offset in recent)
+            self.jitter_us = min(latest - self._offset, MAX_JITTER_US)
 
     def reanchor(self, timestamp_us: int, arrival_us: int) -> None:
         """Forget the history: ``timestamp_us`` arrived on time at ``arrival_us``."""
         with self._lock:
             self._offset = arrival_us - timestamp_us
+            self._recent.clear()
+            self.jitter_us = 0
 
     def reset(self) -> None:
         with self._lock:
             self._offset = None
+            self._recent.clear()
+            self.jitter_us = 0
+
+    @property
+    def delay_us(self) -> int:
+        """How long after its earliest possible arrival a frame is shown."""
+        return max(self.latency_us, self.jitter_us)
 
     def now_us(self) -> int | None:
         with self._lock:
             if self._offset is None:
                 return None
-            return monotonic_us() - self._offset - self.latency_us
+            return monotonic_us() - self._offset - self.delay_us
 
 
 class SyncClock:
