@@ -122,12 +122,21 @@ def test_hd_bars_keep_their_colours_on_the_cpu_path(qapp, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def turns_on_screen():
-    """Where each picture path puts a marked corner, read off a real window."""
+def turns_on_screen(tmp_path_factory):
+    """Where each picture path puts a marked corner, and the colours it draws
+    SD bars tagged BT.709 with, read off a real window."""
     environment = dict(os.environ, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO))
     assert environment.get("DISPLAY"), "needs an X display (the suite runs in Xvfb)"
+    bars = tmp_path_factory.mktemp("bars") / "sd-bars-bt709.h264"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "smptehdbars=size=1280x720",
+         "-vf", "scale=640:360", "-frames:v", "1", "-c:v", "libx264",
+         "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709",
+         "-color_trc", "bt709", str(bars)],
+        check=True,
+    )  # fmt: skip
     result = subprocess.run(
-        [sys.executable, str(REPO / "tests" / "turns_on_screen.py")],
+        [sys.executable, str(REPO / "tests" / "turns_on_screen.py"), str(bars)],
         env=environment,
         capture_output=True,
         text=True,
@@ -157,3 +166,16 @@ def test_both_picture_paths_turn_then_flip_as_the_catalog_says(
     # The red block's centre sits at (40, 30) of the 320x240 picture.
     expected = _catalog_place(40 / 320, 30 / 240, rotation, flip)
     assert shown["centre"] == pytest.approx(expected, abs=0.04)
+
+
+@pytest.mark.parametrize("renderer", ["gpu", "cpu"])
+def test_sd_bars_tagged_bt709_keep_their_colours_on_both_paths(
+    turns_on_screen, renderer
+):
+    colours = turns_on_screen[f"{renderer} bars"]
+
+    # The stream says BT.709, so the SD convention (BT.601) must not apply:
+    # yellow stays (191, 191, 0) and green (0, 191, 0); BT.601 would make
+    # them about (191, 203, 9) and (16, 223, 6).
+    assert colours["yellow"] == pytest.approx([191, 191, 0], abs=8)
+    assert colours["green"] == pytest.approx([0, 191, 0], abs=8)

@@ -1,5 +1,6 @@
 """Shows a marked picture turned and flipped on both picture paths in a real
-window (X11) and prints where its red block lands on screen, as JSON.
+window (X11) and prints where its red block lands on screen, as JSON; given a
+clip of SMPTE HD bars, also the colours each path draws its bars with.
 
 Run by ``test_viewer_frames`` in a process of its own: the suite's own Qt
 platform draws offscreen, where the GPU path has no OpenGL to draw with.
@@ -81,6 +82,30 @@ def shown(app, view, renderer: str, rotation: int, flip: bool) -> dict:
     return {"centre": centre, "size": [video.width(), video.height()]}
 
 
+def bar_colours(app, view, renderer: str, path: str) -> dict:
+    """Show the first picture of the clip at ``path``; the colours at the middle
+    of its yellow and green bars (SMPTE HD bars), as drawn on screen."""
+    with av.open(path) as container:
+        picture = picture_from(next(container.decode(video=0)), 0)
+    view.clear()
+    view.set_display(None, None, 0)
+    if renderer == "gpu":
+        view.show_frame(video_frame(picture))
+    else:
+        view.show_scaled(scaled_picture(picture, view.picture_size()))
+    video = view._box._video
+
+    def colours():
+        image = grab(video)
+        middle = image.height() * 100 // 360
+        return {
+            name: QColor(image.pixel(image.width() * x // 640, middle)).getRgb()[:3]
+            for name, x in (("yellow", 182), ("green", 320))
+        }
+
+    return settle(app, colours)
+
+
 def main() -> int:
     app = QApplication(["turns"])
     results = {}
@@ -92,6 +117,8 @@ def main() -> int:
             for flip in (False, True):
                 key = f"{renderer} {rotation} {flip}"
                 results[key] = shown(app, view, renderer, rotation, flip)
+        if len(sys.argv) > 1:
+            results[f"{renderer} bars"] = bar_colours(app, view, renderer, sys.argv[1])
         view.close()
     print(json.dumps(results), flush=True)
     return 0

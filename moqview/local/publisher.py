@@ -109,6 +109,10 @@ def ffmpeg_command(media: Media) -> list[str]:
     elif media.bframes:
         # zerolatency turns B-frames off; ask for them explicitly again.
         command += ["-x264-params", f"bframes={media.bframes}"]
+    # The bars are BT.709 colours at every size: say so in the stream, or a
+    # viewer takes the SD convention (BT.601) for the smaller renditions.
+    command += ["-colorspace", "bt709", "-color_primaries", "bt709"]
+    command += ["-color_trc", "bt709", "-color_range", "tv"]
     if with_audio:
         command += ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]
     if media.container == "fmp4":

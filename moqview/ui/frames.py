@@ -31,12 +31,41 @@ _ROTATIONS = {
 _RGB32 = QImage.Format.Format_RGB32
 
 
+# FFmpeg's matrix coefficients (AVColorSpace) as Qt's colour spaces.
+_QT_MATRICES = {
+    1: QVideoFrameFormat.ColorSpace.ColorSpace_BT709,
+    5: QVideoFrameFormat.ColorSpace.ColorSpace_BT601,
+    6: QVideoFrameFormat.ColorSpace.ColorSpace_BT601,
+    9: QVideoFrameFormat.ColorSpace.ColorSpace_BT2020,
+    10: QVideoFrameFormat.ColorSpace.ColorSpace_BT2020,
+}
+_FULL_RANGE = 2  # FFmpeg's AVCOL_RANGE_JPEG
+
+
+def _describe_colours(frame_format: QVideoFrameFormat, source) -> None:
+    """The decoded frame's matrix and range on ``frame_format``, with the same
+    convention as the CPU path where the stream says nothing."""
+    space = _QT_MATRICES.get(source.colorspace)
+    if space is None:
+        hd = source.height >= 720
+        space = _QT_MATRICES[1] if hd else QVideoFrameFormat.ColorSpace.ColorSpace_BT601
+    frame_format.setColorSpace(space)
+    full = source.color_range == _FULL_RANGE or source.format.name == "yuvj420p"
+    frame_format.setColorRange(
+        QVideoFrameFormat.ColorRange.ColorRange_Full
+        if full
+        else QVideoFrameFormat.ColorRange.ColorRange_Video
+    )
+
+
 def video_frame(picture: Picture, rotation: int = 0, mirrored: bool = False):
     """A QVideoFrame in Format_YUV420P holding ``picture``'s planes."""
     frame_format = QVideoFrameFormat(
         QSize(picture.width, picture.height),
         QVideoFrameFormat.PixelFormat.Format_YUV420P,
     )
+    if picture.source is not None:
+        _describe_colours(frame_format, picture.source)
     # QVideoWidget reads the turn and the flip from the format, not from the
     # frame's own setters, and applies them in the catalog's order: turn
     # clockwise, then flip horizontally.
@@ -114,12 +143,17 @@ class Scaler:
         """``frame`` (an av.VideoFrame in YUV) as a bgra frame of that size."""
         # Decided on the decoded frame: the matrix convention goes by its height.
         matrix = source_colorspace(frame) or frame.colorspace
+        full = frame.color_range == _FULL_RANGE
         if (width, height) != (frame.width, frame.height):
             frame = self._resize.reformat(
                 frame, width, height, interpolation="BILINEAR", threads=1
             )
         return self._convert.reformat(
-            frame, format="bgra", src_colorspace=matrix, threads=1
+            frame,
+            format="bgra",
+            src_colorspace=matrix,
+            src_color_range="JPEG" if full else None,
+            threads=1,
         )
 
 
