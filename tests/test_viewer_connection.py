@@ -1,9 +1,11 @@
 """What the window says when a connection fails, from libmoq's real reasons."""
 
+import time
+
 import pytest
 
 from moqview import moq
-from moqview.ui.connection import summarize
+from moqview.ui.connection import FIRST_DIAL_S, summarize
 
 
 @pytest.mark.parametrize(
@@ -55,3 +57,17 @@ def test_a_refusal_by_the_relay_is_summarized_as_refused_access(qtbot):
 
 def test_an_unknown_cause_is_passed_through_whole():
     assert summarize("something new went wrong") == "something new went wrong"
+
+
+def test_a_first_dial_to_a_stopped_relay_fails_sooner_than_libmoqs_retry_budget(
+    qtbot, window
+):
+    started = time.monotonic()
+    window.connect_to("http://127.0.0.1:9")
+
+    qtbot.waitUntil(lambda: window.connection.state == "failed", timeout=15_000)
+    took = time.monotonic() - started
+
+    # libmoq alone retries for 10 s; the window's first dial gives up at 4 s.
+    assert FIRST_DIAL_S <= took < 8.0
+    assert "connection refused" in window.connection.text

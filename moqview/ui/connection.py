@@ -9,6 +9,10 @@ from moqview import moq
 
 log = logging.getLogger(__name__)
 
+# Seconds a first dial keeps retrying an unreachable relay (libmoq's backoff:
+# attempts about 0, 1 and 3 s in).
+FIRST_DIAL_S = 4.0
+
 RETRY_MS = 3000
 
 
@@ -99,14 +103,19 @@ class Connection(QObject):
 
     @Slot()
     def _dial(self) -> None:
-        # libmoq's default backoff retries an unreachable relay for its
-        # backoff_timeout (10 s), then the session ends with the reason, which
-        # _on_closed turns into "failed" when no connection was ever made.
+        # libmoq retries a relay it cannot reach for its backoff_timeout, then
+        # the session ends with the reason, which _on_closed turns into "failed"
+        # when no connection was ever made. A first dial gives up sooner than
+        # libmoq's 10 s, so a mistyped or stopped relay is reported in seconds;
+        # once connected, a lost connection is retried for the full default.
         if self._stopped:
             return
         self._set_state("connecting", f"connecting to {self.url}")
+        config = (
+            moq.ClientConfig(backoff_timeout=FIRST_DIAL_S) if not self.epoch else None
+        )
         try:
-            self.session = moq.Session(self.url, consume=self.origin)
+            self.session = moq.Session(self.url, consume=self.origin, config=config)
         except moq.MoqError as error:
             self._set_state("failed", f"cannot connect: {error.message or error.name}")
             return
