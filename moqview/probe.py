@@ -107,6 +107,9 @@ class Probe:
             self.track.frame.connect(self.frame)
 
     def frame(self, frame: moq.Frame) -> None:
+        # Frames already queued when the last wanted one came are not counted.
+        if self.received >= self.wanted:
+            return
         self.received += 1
         if self.received <= 3 or self.received % 30 == 0:
             self.say(
@@ -115,6 +118,7 @@ class Probe:
             )
         if self.received >= self.wanted:
             self.status = 0
+            self.track.close()
             QCoreApplication.quit()
 
 

@@ -39,3 +39,12 @@ def test_a_malformed_url_is_refused_with_the_reason():
 
     assert result.returncode == 2
     assert "needs a scheme" in result.stderr
+
+
+def test_it_stops_at_the_number_of_frames_asked_for(demo):
+    result = probe(demo.url, "demo", "--frames", "5")
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert "received 5 of 5 frames" in lines
+    assert not any(line.startswith("frame 30 ") for line in lines)
