@@ -319,3 +319,23 @@ def test_a_broadcast_with_b_frames_is_presented_in_order(qtbot, window, relay):
     steps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
     assert all(step > 0 for step in steps)
     assert window.player.video.counters.errors == 0
+
+
+def test_realtime_plays_the_demos_bursts_at_their_pace_and_says_it_holds_them(
+    qtbot, window, relay, demo
+):
+    window.connect_to(relay.url, "demo")
+    qtbot.waitUntil(lambda: window.view.shown >= 5, timeout=30_000)
+    window.set_latency(0)
+    window.show_stats(True)
+    qtbot.wait(2000)  # the switch and the first bursts settle
+
+    counters = window.player.video.counters
+    shown, dropped = window.view.shown, counters.dropped
+    qtbot.wait(3000)
+    shown, dropped = window.view.shown - shown, counters.dropped - dropped
+
+    # The demo sends 100 ms fragments: three frames at a time. All are shown,
+    # a frame apart, held for the burst's spread instead of dropped as late.
+    assert shown >= 80 and dropped <= 3
+    assert "target 0 ms (held" in window.overlay.text()

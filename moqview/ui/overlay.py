@@ -55,8 +55,11 @@ class StatsOverlay(QLabel):
         visible = self.wanted and window.isVisible() and not window.isMinimized()
         if visible:
             self.move(self._anchor.mapToGlobal(QPoint(12, 12)))
-            self.show()
-            self.raise_()
+            if not self.isVisible():
+                # Raised once, when it appears: raising it on every refresh put
+                # it over the toolbar's open drop-down lists.
+                self.show()
+                self.raise_()
         else:
             self.hide()
 

@@ -46,10 +46,10 @@ class StatsMeter:
         rows = [
             ("resolution", f"{size[0]}x{size[1]}" if size else "-"),
             ("codec", video.label or (rendition.codec if rendition else "-")),
-            ("rendition", rendition.name if rendition else "-"),
+            ("track", rendition.name if rendition else "-"),
             ("fps", "-" if fps is None else f"{fps:.1f}"),
             ("bitrate", "-" if bitrate is None else f"{bitrate / 1e6:.2f} Mbit/s"),
-            ("delay", f"{_ms(behind)} behind live, target {_ms(player.latency_us)}"),
+            ("delay", f"{_ms(behind)} behind live, {_target(player)}"),
             ("buffer", f"audio {_ms(ring.buffered_us)}" if audio else "no audio"),
             ("frames", f"{view_shown} shown, {counters.dropped} dropped"),
             ("decode errors", str(counters.errors + player.audio.counters.errors)),
@@ -63,5 +63,15 @@ class StatsMeter:
             rtt = connection_stats.rtt_us
             rate = connection_stats.receive_rate_bps
         rows.append(("rtt", _ms(rtt)))
-        rows.append(("bandwidth", "-" if rate is None else f"{rate / 1e6:.1f} Mbit/s"))
+        estimate = "-" if rate is None else f"{rate / 1e6:.1f} Mbit/s"
+        rows.append(("bandwidth est.", estimate))
         return rows
+
+
+def _target(player) -> str:
+    """The latency target, and the arrival jitter when that sets the delay."""
+    wall = player.clock.wall
+    text = f"target {_ms(player.latency_us)}"
+    if wall.jitter_us > player.latency_us:
+        text += f" (held {_ms(wall.jitter_us)} for jitter)"
+    return text
