@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from moqview.local import Media, Publisher
 
@@ -339,3 +340,18 @@ def test_realtime_plays_the_demos_bursts_at_their_pace_and_says_it_holds_them(
     # a frame apart, held for the burst's spread instead of dropped as late.
     assert shown >= 80 and dropped <= 3
     assert "target 0 ms (held" in window.overlay.text()
+
+
+def test_a_url_naming_the_broadcast_lists_and_titles_it_in_words(
+    qtbot, window, relay, demo
+):
+    window.connect_to(f"{relay.url}/demo")
+    qtbot.waitUntil(lambda: window.view.shown >= 5, timeout=30_000)
+
+    # Under its own URL the broadcast is announced with an empty path.
+    assert window.player.path == ""
+    listed = window.broadcasts.model().index(0, 0)
+    option = QStyleOptionViewItem()
+    window.broadcasts.itemDelegate().initStyleOption(option, listed)
+    assert option.text.startswith("(the URL's broadcast)")
+    assert window.windowTitle() == "(the URL's broadcast) — moqview"

@@ -6,6 +6,14 @@ from PySide6.QtWidgets import QListView, QStyledItemDelegate, QWidget
 
 from moqview.moq import AnnouncementModel
 
+# The broadcast the relay URL's own path names (announced under it as "").
+URL_BROADCAST = "(the URL's broadcast)"
+
+
+def label(path: str) -> str:
+    """How a broadcast path reads in the list and the window title."""
+    return path or URL_BROADCAST
+
 
 class _LiveDelegate(QStyledItemDelegate):
     """Adds "live" or "ended" after the path, and greys ended broadcasts."""
@@ -13,7 +21,7 @@ class _LiveDelegate(QStyledItemDelegate):
     def initStyleOption(self, option, index: QModelIndex) -> None:  # noqa: N802
         super().initStyleOption(option, index)
         live = bool(index.data(AnnouncementModel.LiveRole))
-        option.text = f"{index.data()}    {'● live' if live else 'ended'}"
+        option.text = f"{label(index.data())}    {'● live' if live else 'ended'}"
         if not live:
             option.palette.setColor(option.palette.ColorRole.Text, QColor("#808088"))
 

@@ -22,6 +22,7 @@ from moqview.media.player import Player
 
 from .audio_output import AudioOutput
 from .broadcasts import BroadcastList
+from .broadcasts import label as broadcast_label
 from .connection import Connection
 from .frames import FramePoster, ScaledPicture
 from .overlay import StatsOverlay
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
         self._stop_player()
         self._wanted_path = path
         self.broadcasts.select_path(path)
-        self.setWindowTitle(f"{path} — moqview")
+        self.setWindowTitle(f"{broadcast_label(path)} — moqview")
         self.player = Player(
             self.connection.origin, path, self.poster.post, self.latency_us, self
         )
@@ -306,7 +307,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _player_changed(self, state: str, text: str) -> None:
-        path = self.player.path if self.player else ""
+        path = broadcast_label(self.player.path) if self.player else ""
         connection = self.connection
         if state == "waiting" and connection and connection.state != "connected":
             self.view.show_message(
