@@ -70,8 +70,7 @@ def configure_logging(level: str) -> None:
     )
     from moqview import moq
 
-    libmoq_level = {"warning": "warn", "critical": "error"}.get(level.lower(), level)
-    moq.set_log_level(libmoq_level.lower())
+    moq.set_log_level(moq.level_for(level))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         return probe.main([a for a in (args.url, args.broadcast) if a])
 
     configure_logging(args.log_level)
+    if args.log_level.lower() not in ("debug", "info"):
+        # Qt's notes, at import, on the audio libraries it looks for and lacks;
+        # the status bar says in words when there is no sound.
+        os.environ.setdefault(
+            "QT_LOGGING_RULES",
+            "qt.*.info=false;qt.multimedia.symbolsresolver.warning=false",
+        )
     from moqview.ui.app import run
 
     return run(args)

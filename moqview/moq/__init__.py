@@ -11,7 +11,7 @@ from .config import ClientConfig, supported_versions
 from .decoded import DecodedAudio, DecodedVideo
 from .demand import Demand
 from .errors import MoqError
-from .log import set_log_level
+from .log import level_for, set_log_level
 from .origin import Announcement, AnnouncementModel, Announcements, Origin
 from .publish import PublishedBroadcast
 from .registration import Registration, close_all, live
@@ -58,5 +58,6 @@ __all__ = [
     "close_all",
     "live",
     "set_log_level",
+    "level_for",
     "supported_versions",
 ]

@@ -9,6 +9,13 @@ from ._libmoq import lib
 _installed = False
 
 
+def level_for(python_level: str) -> str:
+    """libmoq's level for a Python logging level name. Below ``info`` libmoq
+    logs errors only: its warnings are a dial's retries and fallbacks, which
+    the session's terminal callback reports with the reason anyway."""
+    return {"debug": "debug", "info": "info"}.get(python_level.lower(), "error")
+
+
 def set_log_level(level: str) -> bool:
     """Set libmoq's log level (``error``, ``warn``, ``info``, ``debug``, ``trace``).
 

@@ -23,11 +23,6 @@ def icon() -> QIcon:
     return QIcon(str(ICON)) if ICON.exists() else QIcon()
 
 
-def _libmoq_log_level(python_level: str) -> str:
-    level = python_level.lower()
-    return {"warning": "warn", "critical": "error"}.get(level, level)
-
-
 def run(args) -> int:
     """Show the window for ``args`` (see ``moqview --help``); returns the status."""
     try:
@@ -36,7 +31,7 @@ def run(args) -> int:
         print(f"moqview: {error}", file=sys.stderr)
         return 2
     try:
-        moq.set_log_level(_libmoq_log_level(args.log_level))
+        moq.set_log_level(moq.level_for(args.log_level))
     except moq.MoqError as error:
         log.warning("libmoq's log level stays as it was: %s", error)
 
