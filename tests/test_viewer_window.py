@@ -355,3 +355,16 @@ def test_a_url_naming_the_broadcast_lists_and_titles_it_in_words(
     window.broadcasts.itemDelegate().initStyleOption(option, listed)
     assert option.text.startswith("(the URL's broadcast)")
     assert window.windowTitle() == "(the URL's broadcast) — moqview"
+
+
+def test_waiting_for_a_name_not_announced_points_at_the_announced_ones(
+    qtbot, window, relay, demo
+):
+    window.connect_to(relay.url, "no-such-broadcast")
+
+    qtbot.waitUntil(
+        lambda: "listed on the left" in window.view.message(), timeout=20_000
+    )
+    assert window.view.message().startswith(
+        "Waiting for no-such-broadcast to be announced"
+    )

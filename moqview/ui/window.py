@@ -255,6 +255,8 @@ class MainWindow(QMainWindow):
             return
         if live and self.player is None and self._wanted_path in (None, path):
             self.play(path)
+        elif self.player is not None and self.player.state == "waiting":
+            self._player_changed("waiting", "")  # now with the list's hint
 
     # -- playback ---------------------------------------------------------
 
@@ -312,6 +314,12 @@ class MainWindow(QMainWindow):
         if state == "waiting" and connection and connection.state != "connected":
             self.view.show_message(
                 f"{connection.text[:1].upper()}{connection.text[1:]}…"
+            )
+        elif state == "waiting" and connection and connection.model.rowCount():
+            # Others are announced: the name asked for may be mistyped.
+            self.view.show_message(
+                _PLAYER_MESSAGES[state].format(path=path)
+                + "\nThe broadcasts this relay announces are listed on the left."
             )
         elif state in _PLAYER_MESSAGES:
             self.view.show_message(_PLAYER_MESSAGES[state].format(path=path))
