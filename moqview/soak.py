@@ -107,8 +107,7 @@ class Soak:
     def restart_publisher(self) -> None:
         self.restarts += 1
         log.info("restarting the publisher (%d)", self.restarts)
-        self.stack.publisher.stop()
-        self.stack.publisher.start()
+        self.stack.restart_publisher()
 
 
 def slope_per_minute(points: list[tuple[float, float]]) -> float:
@@ -155,8 +154,25 @@ def verdict(samples: list[Sample], warmup: float, rss_growth_mb: float) -> bool:
     flat_memory = growth < rss_growth_mb
     # The registry moves by a couple while tracks reopen; it must not creep.
     flat_registry = max(registry[-third:]) <= max(registry[:third])
-    playing = steady[-1].shown > steady[0].shown
+    # A publisher restart costs a few seconds of pictures; playback that stops
+    # for longer (shown standing still) is a stall, whatever memory does.
+    stall = longest_stall(steady)
+    print(f"  longest stall {stall:.0f} s without a new picture", flush=True)
+    playing = steady[-1].shown > steady[0].shown and stall <= MAX_STALL_S
     return flat_memory and flat_registry and playing
+
+
+MAX_STALL_S = 20
+
+
+def longest_stall(samples: list[Sample]) -> float:
+    """The longest time between two samples with no picture shown in between."""
+    longest, since = 0.0, samples[0]
+    for sample in samples[1:]:
+        if sample.shown != since.shown:
+            since = sample
+        longest = max(longest, sample.seconds - since.seconds)
+    return longest
 
 
 def plot(samples: list[Sample], warmup: float, path: str) -> None:

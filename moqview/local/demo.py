@@ -54,6 +54,17 @@ class DemoStack:
                 self.publisher.stop()
                 self.publisher.start()
 
+    def restart_publisher(self) -> None:
+        """Stop the publisher and start it again under the same name.
+
+        Under the watchdog's lock: a restart from outside while the watchdog
+        saw the publisher gone would otherwise start a second publisher of
+        the same broadcast, which the Publisher object no longer tracks.
+        """
+        with self._lock:
+            self.publisher.stop()
+            self.publisher.start()
+
     def stop(self) -> None:
         self._stopping.set()
         with self._lock:
