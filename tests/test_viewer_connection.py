@@ -1,5 +1,7 @@
 """What the window says when a connection fails, from libmoq's real reasons."""
 
+import http.server
+import threading
 import time
 
 import pytest
@@ -71,3 +73,24 @@ def test_a_first_dial_to_a_stopped_relay_fails_sooner_than_libmoqs_retry_budget(
     # libmoq alone retries for 10 s; the window's first dial gives up at 4 s.
     assert FIRST_DIAL_S <= took < 8.0
     assert "connection refused" in window.connection.text
+
+
+def test_a_plain_web_server_is_called_not_a_relay(qtbot):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = moq.ClientConfig(backoff_initial=5.0, backoff_timeout=2.0)
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        session = moq.Session(url, consume=moq.Origin(), config=config)
+
+        with qtbot.waitSignal(session.closed, timeout=20_000) as closed:
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert summarize(closed.args[1]) == (
+        "the server there is not a MoQ relay (it serves no certificate fingerprint)"
+    )

@@ -22,6 +22,10 @@ _CAUSES = (
     ("unauthorized", "the relay refused access (unauthorized)"),
     ("forbidden", "the relay refused access (forbidden)"),
     ("connection refused", "connection refused (is the relay running?)"),
+    (
+        "fingerprint request failed with status",
+        "the server there is not a MoQ relay (it serves no certificate fingerprint)",
+    ),
     ("invalid peer certificate", "the relay's certificate is not trusted"),
     ("name or service not known", "unknown host"),
     ("failed dns lookup", "unknown host"),
