@@ -3,6 +3,7 @@
 import os
 import signal
 import time
+import urllib.request
 
 from moqview.local import DemoStack
 
@@ -27,3 +28,23 @@ def test_stopping_the_demo_leaves_no_process():
     stack.__exit__(None, None, None)
 
     assert [child.poll() is not None for child in children] == [True, True, True]
+
+
+def test_the_demo_relay_is_restarted_on_its_port_when_it_dies():
+    with DemoStack() as stack:
+        first = stack.relay._process.pid
+        url = stack.url
+
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while not (
+            stack.relay.running()
+            and stack.relay._process.pid != first
+            and stack.publisher.running()
+        ):
+            assert time.monotonic() < deadline, "the relay did not come back"
+            time.sleep(0.1)
+
+        assert stack.url == url
+        with urllib.request.urlopen(f"{url}/certificate.sha256", timeout=5) as answer:
+            assert len(answer.read().strip()) == 64  # a SHA-256 in hex

@@ -18,8 +18,9 @@ class DemoStack:
 
     By default the broadcast carries the picture at 1280x720 and 640x360.
 
-    While it runs, a watchdog restarts the publisher if it exits, so the demo
-    comes back by itself (the viewer sees it go offline and return).
+    While it runs, a watchdog restarts the publisher, or the relay on its own
+    port, if either exits, so the demo comes back by itself (the viewer sees
+    it go offline and return).
     """
 
     def __init__(self, name: str = "demo", media: Media | None = None):
@@ -48,7 +49,20 @@ class DemoStack:
     def _watch(self) -> None:
         while not self._stopping.wait(1.0):
             with self._lock:
-                if self._stopping.is_set() or self.publisher.running():
+                if self._stopping.is_set():
+                    continue
+                if not self.relay.running():
+                    # On the same port: the viewer's URL stays right, and its
+                    # session reconnects by itself.
+                    log.warning("the demo relay exited; starting it again")
+                    self.relay.stop()
+                    try:
+                        self.relay.start()
+                    except (OSError, RuntimeError) as error:
+                        log.warning("the demo relay did not start again: %s", error)
+                        continue
+                    self.publisher.stop()  # its session ended with the relay
+                if self.publisher.running():
                     continue
                 log.warning("the demo publisher exited; starting it again")
                 self.publisher.stop()

@@ -84,6 +84,9 @@ class Service:
         self.stop()
         raise TimeoutError(f"{self.name} did not answer within {timeout}s")
 
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     def output(self) -> str:
         return (self.directory / f"{self.name}.log").read_text(errors="replace")
 
