@@ -148,8 +148,8 @@ def test_frames_arriving_in_bursts_play_at_their_pace_at_the_realtime_target(
     worker.stop()
 
     # After the first bursts have shown the spread, nothing more is dropped...
-    assert worker.counters.dropped <= 3
-    assert len(screen.shown) >= 57
+    assert worker.counters.dropped <= 6  # against 19 without the jitter hold
+    assert len(screen.shown) >= 54
     # ... and pictures are shown one frame apart, not three at once.
     steady = screen.shown[15:]
     gaps = [b[1] - a[1] for a, b in zip(steady, steady[1:], strict=False)]
