@@ -149,12 +149,12 @@ def main(argv: list[str]) -> int:
     app.exec()
 
     print(f"received {probe.received} of {args.frames} frames", flush=True)
-    if probe.session.epoch == 0:
-        pass  # never connected: the session's reason was printed already
-    elif probe.broadcast_path is None:
+    # Without a connection the session's reason was printed already.
+    if probe.session.epoch > 0 and probe.broadcast_path is None:
         print("no broadcast was announced", flush=True)
-    elif probe.received == 0 and probe.broadcast_path not in probe.announced:
-        print(f"{probe.broadcast_path!r} was never announced", flush=True)
+    elif probe.session.epoch > 0 and probe.received == 0:
+        if probe.broadcast_path not in probe.announced:
+            print(f"{probe.broadcast_path!r} was never announced", flush=True)
     if hasattr(probe, "broadcast"):
         probe.broadcast.close()
     moq.close_all()

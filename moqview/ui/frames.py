@@ -31,7 +31,10 @@ _ROTATIONS = {
 _RGB32 = QImage.Format.Format_RGB32
 
 
-# FFmpeg's matrix coefficients (AVColorSpace) as Qt's colour spaces.
+# FFmpeg's matrix coefficients (AVColorSpace) and ranges (AVColorRange).
+_BT709, _UNSPECIFIED, _BT601 = 1, 2, 6
+_FULL_RANGE = 2  # AVCOL_RANGE_JPEG
+# The matrices as Qt's colour spaces.
 _QT_MATRICES = {
     1: QVideoFrameFormat.ColorSpace.ColorSpace_BT709,
     5: QVideoFrameFormat.ColorSpace.ColorSpace_BT601,
@@ -39,21 +42,29 @@ _QT_MATRICES = {
     9: QVideoFrameFormat.ColorSpace.ColorSpace_BT2020,
     10: QVideoFrameFormat.ColorSpace.ColorSpace_BT2020,
 }
-_FULL_RANGE = 2  # FFmpeg's AVCOL_RANGE_JPEG
+
+
+def stream_matrix(frame) -> int:
+    """The matrix ``frame`` is converted with on both picture paths: its own
+    when the stream says, else the usual convention, BT.709 from 720 lines up
+    and BT.601 below (FFmpeg's scaler would take BT.601 for every size)."""
+    if frame.colorspace != _UNSPECIFIED:
+        return frame.colorspace
+    return _BT709 if frame.height >= 720 else _BT601
+
+
+def full_range(frame) -> bool:
+    return frame.color_range == _FULL_RANGE or frame.format.name == "yuvj420p"
 
 
 def _describe_colours(frame_format: QVideoFrameFormat, source) -> None:
-    """The decoded frame's matrix and range on ``frame_format``, with the same
-    convention as the CPU path where the stream says nothing."""
-    space = _QT_MATRICES.get(source.colorspace)
-    if space is None:
-        hd = source.height >= 720
-        space = _QT_MATRICES[1] if hd else QVideoFrameFormat.ColorSpace.ColorSpace_BT601
-    frame_format.setColorSpace(space)
-    full = source.color_range == _FULL_RANGE or source.format.name == "yuvj420p"
+    """The decoded frame's matrix and range on ``frame_format``."""
+    frame_format.setColorSpace(
+        _QT_MATRICES.get(stream_matrix(source), _QT_MATRICES[_BT601])
+    )
     frame_format.setColorRange(
         QVideoFrameFormat.ColorRange.ColorRange_Full
-        if full
+        if full_range(source)
         else QVideoFrameFormat.ColorRange.ColorRange_Video
     )
 
@@ -112,18 +123,6 @@ class ScaledPicture:
         return _image(pixels, picture.width, picture.height).copy()
 
 
-_UNSPECIFIED = 2  # FFmpeg's AVCOL_SPC_UNSPECIFIED
-
-
-def source_colorspace(frame) -> str | None:
-    """The matrix to convert ``frame`` with: its own when the stream says, else
-    the usual convention, BT.709 from 720 lines up and BT.601 below (FFmpeg's
-    scaler would take BT.601 for every size)."""
-    if frame.colorspace != _UNSPECIFIED:
-        return None
-    return "itu709" if frame.height >= 720 else "itu601"
-
-
 class Scaler:
     """FFmpeg's scaler turning decoded pictures into RGB32 at the size they are
     drawn, on the decoder's worker thread.
@@ -142,8 +141,7 @@ class Scaler:
     def rgb(self, frame, width: int, height: int):
         """``frame`` (an av.VideoFrame in YUV) as a bgra frame of that size."""
         # Decided on the decoded frame: the matrix convention goes by its height.
-        matrix = source_colorspace(frame) or frame.colorspace
-        full = frame.color_range == _FULL_RANGE
+        matrix, full = stream_matrix(frame), full_range(frame)
         if (width, height) != (frame.width, frame.height):
             frame = self._resize.reformat(
                 frame, width, height, interpolation="BILINEAR", threads=1
